@@ -1,0 +1,73 @@
+// Small graph helpers over task dependencies, shared by plan validation, scheduling and rendering.
+
+export interface DependencyNode {
+  key: string;
+  dependsOn: readonly string[];
+}
+
+/**
+ * Returns one dependency cycle as a closed walk (`a → b → a`), or null when the graph is acyclic.
+ * Unknown dependency keys are ignored: reporting them is validation's job.
+ */
+export function findCycle(nodes: readonly DependencyNode[]): string[] | null {
+  const deps = new Map(nodes.map((n) => [n.key, n.dependsOn]));
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+
+  const visit = (key: string): string[] | null => {
+    state.set(key, "visiting");
+    stack.push(key);
+    for (const dep of deps.get(key) ?? []) {
+      if (!deps.has(dep)) continue;
+      const s = state.get(dep);
+      if (s === "visiting") return [...stack.slice(stack.indexOf(dep)), dep];
+      if (s === undefined) {
+        const found = visit(dep);
+        if (found) return found;
+      }
+    }
+    stack.pop();
+    state.set(key, "done");
+    return null;
+  };
+
+  for (const node of nodes) {
+    if (state.has(node.key)) continue;
+    const found = visit(node.key);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Keys in an order where every task comes after its dependencies; ties keep input order. */
+export function topologicalOrder(nodes: readonly DependencyNode[]): string[] {
+  const known = new Set(nodes.map((n) => n.key));
+  const placed = new Set<string>();
+  const order: string[] = [];
+  while (order.length < nodes.length) {
+    const next = nodes.find(
+      (n) => !placed.has(n.key) && n.dependsOn.every((d) => placed.has(d) || !known.has(d)),
+    );
+    if (!next) throw new Error("topologicalOrder: the graph has a cycle");
+    placed.add(next.key);
+    order.push(next.key);
+  }
+  return order;
+}
+
+/** Every task that transitively depends on `key`. */
+export function dependentsOf(nodes: readonly DependencyNode[], key: string): Set<string> {
+  const out = new Set<string>();
+  let frontier = [key];
+  while (frontier.length) {
+    const next: string[] = [];
+    for (const n of nodes) {
+      if (!out.has(n.key) && n.dependsOn.some((d) => frontier.includes(d))) {
+        out.add(n.key);
+        next.push(n.key);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
