@@ -1,0 +1,126 @@
+// The records handoff writes to GitHub (inside hidden markers) and the task view derived from them.
+// Every schema here parses untrusted JSON: a marker may have been edited by hand.
+import { z } from "zod";
+import { Usage } from "./usage.ts";
+import { TaskKey } from "./plan.ts";
+
+export const TASK_STATES = [
+  "pending",
+  "queued",
+  "running",
+  "pr_open",
+  "merged",
+  "failed",
+  "cancelled",
+  "blocked",
+] as const;
+export const TaskState = z.enum(TASK_STATES);
+export type TaskState = z.infer<typeof TaskState>;
+
+/** One acceptance command as the worker ran it. */
+export const AcceptanceRun = z.object({
+  text: z.string(),
+  command: z.string().optional(),
+  passed: z.boolean(),
+  exitCode: z.number().int().nullable(),
+  durationMs: z.number().nonnegative(),
+  outputTail: z.string().default(""),
+});
+export type AcceptanceRun = z.infer<typeof AcceptanceRun>;
+
+export const WORKER_OUTCOMES = ["succeeded", "failed"] as const;
+
+/** What a worker run produced: carried in the PR body's `result` marker and the sub-issue's status. */
+export const WorkerResult = z.object({
+  v: z.literal(1),
+  key: TaskKey,
+  outcome: z.enum(WORKER_OUTCOMES),
+  /** Why the session ended: "finished", "max_turns", "max_tokens", "max_cost", "timeout", "error", … */
+  stopReason: z.string().max(100),
+  summary: z.string().max(4000),
+  changes: z.string().max(8000).default(""),
+  verification: z.string().max(4000).default(""),
+  followUps: z.array(z.string().max(1000)).max(20).default([]),
+  learnings: z.array(z.string().max(1000)).max(20).default([]),
+  acceptance: z.array(AcceptanceRun).max(30),
+  filesChanged: z.array(z.string()).max(500).default([]),
+  model: z.string(),
+  turns: z.number().int().nonnegative(),
+  usage: Usage,
+  costUsd: z.number().nonnegative().optional(),
+  error: z.string().max(2000).optional(),
+});
+export type WorkerResult = z.infer<typeof WorkerResult>;
+
+export const STATUS_STATES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+
+/** The status comment handoff keeps on each sub-issue, updated in place by orchestrator and worker. */
+export const StatusRecord = z.object({
+  v: z.literal(1),
+  key: TaskKey,
+  state: z.enum(STATUS_STATES),
+  /** Dispatch count; a retry increments it. */
+  attempt: z.number().int().min(1),
+  /** ISO time of the last change. */
+  at: z.string(),
+  base: z.string().optional(),
+  runId: z.number().int().optional(),
+  runUrl: z.string().optional(),
+  prNumber: z.number().int().optional(),
+  /** Short, person-readable reason for failed or cancelled. */
+  reason: z.string().max(2000).optional(),
+  result: WorkerResult.optional(),
+});
+export type StatusRecord = z.infer<typeof StatusRecord>;
+
+/** Everything known about one task, derived from GitHub: the input of the scheduler and the rollup. */
+export interface TaskRecord {
+  key: string;
+  title: string;
+  /** Sub-issue number; absent while the sub-issue is not created yet. */
+  issue?: number;
+  dependsOn: string[];
+  /** Declared file paths, for the scheduler's overlap rule. */
+  files: string[];
+  independentOf: string[];
+  state: TaskState;
+  /** Task branch: `<prefix>/<parent>-<key>`. */
+  branch: string;
+  model?: string;
+  attempt: number;
+  pr?: { number: number; url: string; draft: boolean; base: string };
+  run?: { id?: number; url?: string };
+  result?: WorkerResult;
+  /** Why the task failed, is cancelled, or is blocked. */
+  reason?: string;
+}
+
+export function taskBranch(prefix: string, parent: number, key: string): string {
+  return `${prefix}/${parent}-${key}`;
+}
+
+/**
+ * The rollup comment's marker on the parent issue: the plan's index, and the means to finish
+ * creating it after a crash. `pending` holds the full text of tasks whose sub-issue does not exist yet.
+ */
+export const RollupRecord = z.object({
+  v: z.literal(1),
+  parent: z.number().int(),
+  summary: z.string(),
+  /** The comment that asked for this plan: a redelivered or repeated command finds this and plans nothing. */
+  trigger: z.object({ commentId: z.number().int(), author: z.string() }),
+  approved: z.boolean(),
+  cancelled: z.boolean().default(false),
+  createdAt: z.string(),
+  planner: z
+    .object({
+      model: z.string(),
+      turns: z.number().int().nonnegative(),
+      usage: Usage,
+      costUsd: z.number().optional(),
+    })
+    .optional(),
+  tasks: z.array(z.object({ key: TaskKey, issue: z.number().int().optional() })),
+  pending: z.array(z.unknown()).default([]),
+});
+export type RollupRecord = z.infer<typeof RollupRecord>;
