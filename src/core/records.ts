@@ -52,7 +52,8 @@ export const WorkerResult = z.object({
 });
 export type WorkerResult = z.infer<typeof WorkerResult>;
 
-export const STATUS_STATES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+/** `pending` is written by a retry: the task goes back to the scheduler. */
+export const STATUS_STATES = ["pending", "queued", "running", "succeeded", "failed", "cancelled"] as const;
 
 /** The status comment handoff keeps on each sub-issue, updated in place by orchestrator and worker. */
 export const StatusRecord = z.object({
@@ -69,6 +70,8 @@ export const StatusRecord = z.object({
   prNumber: z.number().int().optional(),
   /** Short, person-readable reason for failed or cancelled. */
   reason: z.string().max(2000).optional(),
+  /** Review feedback a `/handoff fix` asked the next run to address. */
+  feedback: z.string().max(8000).optional(),
   result: WorkerResult.optional(),
 });
 export type StatusRecord = z.infer<typeof StatusRecord>;

@@ -1,0 +1,48 @@
+// The status comment on a sub-issue: what a person reads there, plus the record as a marker.
+// One comment per sub-issue, updated in place by the orchestrator and the worker.
+import { encodeMarker } from "./markers.ts";
+import type { StatusRecord } from "./records.ts";
+import { formatTokens, formatUsd, totalTokens } from "./usage.ts";
+
+export interface StatusView {
+  record: StatusRecord;
+  parent: number;
+}
+
+function headline(r: StatusRecord): string {
+  const run = r.runUrl ? ` · [run](${r.runUrl})` : "";
+  const attempt = r.attempt > 1 ? ` (attempt ${r.attempt})` : "";
+  switch (r.state) {
+    case "pending":
+      return `⏳ **Waiting**${attempt}: queued again; it starts when the scheduler allows.`;
+    case "queued":
+      return `🕐 **Queued**${attempt} on \`${r.base ?? "?"}\`${run}`;
+    case "running":
+      return `🔄 **Running**${attempt}${run}`;
+    case "succeeded":
+      return `✅ **Done**${attempt}${r.prNumber ? `: #${r.prNumber}` : ""}${run}`;
+    case "failed":
+      return `❌ **Failed**${attempt}${r.prNumber ? ` (draft #${r.prNumber})` : ""}${run}`;
+    case "cancelled":
+      return `⛔ **Cancelled**${attempt}`;
+  }
+}
+
+export function renderStatusComment(view: StatusView): string {
+  const r = view.record;
+  const lines = [encodeMarker("status", r), `### handoff · \`${r.key}\``, "", headline(r)];
+  const result = r.result;
+  if (result) {
+    const passed = result.acceptance.filter((a) => a.passed).length;
+    lines.push(
+      "",
+      `Acceptance ${passed}/${result.acceptance.length} · ${formatTokens(totalTokens(result.usage))} tokens · ${formatUsd(result.costUsd)} · ${result.turns} turns · \`${result.model}\``,
+    );
+    if (result.summary) lines.push("", result.summary);
+  }
+  if (r.reason && (r.state === "failed" || r.state === "cancelled")) lines.push("", `**Why:** ${r.reason}`);
+  if (r.state === "failed" || r.state === "cancelled") {
+    lines.push("", `To try again, comment \`/handoff retry ${r.key}\` on #${view.parent}.`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,351 @@
+// The one place that talks to GitHub's REST API for a repository. Handlers and the worker call
+// these methods; they never build requests themselves. Works with Probot's Octokit and @octokit/rest.
+import type { Octokit } from "@octokit/rest";
+
+export type GitHubClient = Pick<Octokit, "rest" | "paginate" | "request">;
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface IssueData {
+  number: number;
+  id: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  stateReason: string | null;
+  author: { login: string; type: string };
+  labels: string[];
+  isPullRequest: boolean;
+}
+
+export interface CommentData {
+  id: number;
+  body: string;
+  author: { login: string; type: string };
+}
+
+export interface PullData {
+  number: number;
+  url: string;
+  headRef: string;
+  headSha: string;
+  /** Whether the head branch lives in this repository (not a fork). */
+  headInRepo: boolean;
+  baseRef: string;
+  state: "open" | "closed";
+  merged: boolean;
+  draft: boolean;
+  body: string;
+  author: { login: string; type: string };
+}
+
+export type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
+
+/** GitHub's error status, when `e` is an Octokit RequestError. */
+export function statusOf(e: unknown): number | undefined {
+  return typeof e === "object" && e !== null && "status" in e && typeof e.status === "number"
+    ? e.status
+    : undefined;
+}
+
+type RawUser = { login: string; type?: string } | null | undefined;
+const author = (u: RawUser) => ({ login: u?.login ?? "ghost", type: u?.type ?? "User" });
+
+type RawIssue = {
+  number: number;
+  id: number;
+  title: string;
+  body?: string | null;
+  state: string;
+  state_reason?: string | null;
+  user: RawUser;
+  labels: (string | { name?: string })[];
+  pull_request?: unknown;
+};
+
+function toIssue(i: RawIssue): IssueData {
+  return {
+    number: i.number,
+    id: i.id,
+    title: i.title,
+    body: i.body ?? "",
+    state: i.state === "closed" ? "closed" : "open",
+    stateReason: i.state_reason ?? null,
+    author: author(i.user),
+    labels: i.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean),
+    isPullRequest: i.pull_request !== undefined && i.pull_request !== null,
+  };
+}
+
+type RawPull = {
+  number: number;
+  html_url: string;
+  head: { ref: string; sha: string; repo: { full_name: string } | null };
+  base: { ref: string; repo: { full_name: string } };
+  state: string;
+  merged_at: string | null;
+  merged?: boolean;
+  draft?: boolean;
+  body: string | null;
+  user: RawUser;
+};
+
+function toPull(p: RawPull): PullData {
+  return {
+    number: p.number,
+    url: p.html_url,
+    headRef: p.head.ref,
+    headSha: p.head.sha,
+    headInRepo: p.head.repo?.full_name === p.base.repo.full_name,
+    baseRef: p.base.ref,
+    state: p.state === "closed" ? "closed" : "open",
+    merged: p.merged === true || p.merged_at !== null,
+    draft: p.draft === true,
+    body: p.body ?? "",
+    author: author(p.user),
+  };
+}
+
+export class RepoGateway {
+  constructor(
+    readonly octokit: GitHubClient,
+    readonly ref: RepoRef,
+  ) {}
+
+  get fullName(): string {
+    return `${this.ref.owner}/${this.ref.repo}`;
+  }
+
+  async defaultBranch(): Promise<string> {
+    const { data } = await this.octokit.rest.repos.get({ ...this.ref });
+    return data.default_branch;
+  }
+
+  /** The user's role on the repository: admin, maintain, write, triage, read or none. */
+  async permissionOf(username: string): Promise<string> {
+    try {
+      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({
+        ...this.ref,
+        username,
+      });
+      // role_name knows maintain and triage; the legacy `permission` field folds them into write/read.
+      return data.role_name || data.permission;
+    } catch (e) {
+      if (statusOf(e) === 404) return "none";
+      throw e;
+    }
+  }
+
+  /** A file's text on a ref, or null when it does not exist. */
+  async readFile(path: string, ref?: string): Promise<string | null> {
+    try {
+      const { data } = await this.octokit.rest.repos.getContent({
+        ...this.ref,
+        path,
+        ...(ref ? { ref } : {}),
+      });
+      if (Array.isArray(data) || data.type !== "file") return null;
+      const content = "content" in data ? data.content : "";
+      return Buffer.from(content, "base64").toString("utf8");
+    } catch (e) {
+      if (statusOf(e) === 404) return null;
+      throw e;
+    }
+  }
+
+  async tree(ref: string): Promise<{ path: string; sha: string; size: number; type: string }[]> {
+    const { data } = await this.octokit.rest.git.getTree({ ...this.ref, tree_sha: ref, recursive: "1" });
+    return data.tree
+      .filter((e) => e.path !== undefined && e.sha !== undefined)
+      .map((e) => ({
+        path: e.path as string,
+        sha: e.sha as string,
+        size: e.size ?? 0,
+        type: e.type ?? "blob",
+      }));
+  }
+
+  async blobText(sha: string): Promise<string> {
+    const { data } = await this.octokit.rest.git.getBlob({ ...this.ref, file_sha: sha });
+    return Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8").toString("utf8");
+  }
+
+  async getIssue(issue_number: number): Promise<IssueData> {
+    const { data } = await this.octokit.rest.issues.get({ ...this.ref, issue_number });
+    return toIssue(data);
+  }
+
+  async createIssue(input: { title: string; body: string; labels?: string[] }): Promise<IssueData> {
+    const { data } = await this.octokit.rest.issues.create({ ...this.ref, ...input });
+    return toIssue(data);
+  }
+
+  async updateIssue(
+    issue_number: number,
+    patch: {
+      title?: string;
+      body?: string;
+      state?: "open" | "closed";
+      state_reason?: "completed" | "not_planned";
+    },
+  ): Promise<void> {
+    await this.octokit.rest.issues.update({ ...this.ref, issue_number, ...patch });
+  }
+
+  async addLabels(issue_number: number, labels: string[]): Promise<void> {
+    if (labels.length) await this.octokit.rest.issues.addLabels({ ...this.ref, issue_number, labels });
+  }
+
+  async listComments(issue_number: number): Promise<CommentData[]> {
+    const all = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+      ...this.ref,
+      issue_number,
+      per_page: 100,
+    });
+    return all.map((c) => ({ id: c.id, body: c.body ?? "", author: author(c.user) }));
+  }
+
+  async createComment(issue_number: number, body: string): Promise<CommentData> {
+    const { data } = await this.octokit.rest.issues.createComment({ ...this.ref, issue_number, body });
+    return { id: data.id, body: data.body ?? "", author: author(data.user) };
+  }
+
+  async updateComment(comment_id: number, body: string): Promise<void> {
+    await this.octokit.rest.issues.updateComment({ ...this.ref, comment_id, body });
+  }
+
+  async reactToComment(comment_id: number, content: Reaction): Promise<number> {
+    const { data } = await this.octokit.rest.reactions.createForIssueComment({
+      ...this.ref,
+      comment_id,
+      content,
+    });
+    return data.id;
+  }
+
+  async removeCommentReaction(comment_id: number, reaction_id: number): Promise<void> {
+    await this.octokit.rest.reactions.deleteForIssueComment({ ...this.ref, comment_id, reaction_id });
+  }
+
+  async listSubIssues(issue_number: number): Promise<IssueData[]> {
+    const all = await this.octokit.paginate(this.octokit.rest.issues.listSubIssues, {
+      ...this.ref,
+      issue_number,
+      per_page: 100,
+    });
+    return all.map((i) => toIssue(i as RawIssue));
+  }
+
+  /** Links a child to a parent. Takes the child's database id, not its number. */
+  async addSubIssue(parent: number, childId: number): Promise<void> {
+    await this.octokit.rest.issues.addSubIssue({ ...this.ref, issue_number: parent, sub_issue_id: childId });
+  }
+
+  /**
+   * Records "blocked by" natively so GitHub's own UI shows it. Best effort: hosts without issue
+   * dependencies (older GHES) answer 404, and the handoff script already names the dependency.
+   */
+  async addBlockedBy(issue_number: number, blockerId: number): Promise<boolean> {
+    try {
+      await this.octokit.rest.issues.addBlockedByDependency({
+        ...this.ref,
+        issue_number,
+        issue_id: blockerId,
+      });
+      return true;
+    } catch (e) {
+      const s = statusOf(e);
+      if (s === 404 || s === 410 || s === 422) return false;
+      throw e;
+    }
+  }
+
+  async listBlockedBy(issue_number: number): Promise<number[]> {
+    try {
+      const { data } = await this.octokit.rest.issues.listDependenciesBlockedBy({
+        ...this.ref,
+        issue_number,
+        per_page: 100,
+      });
+      return data.map((i) => i.id);
+    } catch (e) {
+      if (statusOf(e) === 404) return [];
+      throw e;
+    }
+  }
+
+  async getPull(pull_number: number): Promise<PullData> {
+    const { data } = await this.octokit.rest.pulls.get({ ...this.ref, pull_number });
+    return toPull(data as RawPull);
+  }
+
+  /** Pull requests whose head is `branch` in this repository, any state, newest first. */
+  async pullsForBranch(branch: string): Promise<PullData[]> {
+    const { data } = await this.octokit.rest.pulls.list({
+      ...this.ref,
+      head: `${this.ref.owner}:${branch}`,
+      state: "all",
+      per_page: 30,
+    });
+    return data
+      .map((p) => toPull(p as RawPull))
+      .filter((p) => p.headInRepo && p.headRef === branch)
+      .sort((a, b) => b.number - a.number);
+  }
+
+  async createPull(input: {
+    title: string;
+    body: string;
+    head: string;
+    base: string;
+    draft: boolean;
+  }): Promise<PullData> {
+    const { data } = await this.octokit.rest.pulls.create({ ...this.ref, ...input });
+    return toPull(data as RawPull);
+  }
+
+  async updatePull(
+    pull_number: number,
+    patch: { title?: string; body?: string; base?: string },
+  ): Promise<void> {
+    await this.octokit.rest.pulls.update({ ...this.ref, pull_number, ...patch });
+  }
+
+  /**
+   * Starts the worker workflow. Asks GitHub for the run id (hosts that predate
+   * `return_run_details` answer 204 without one).
+   */
+  async dispatchWorkflow(
+    workflow: string,
+    ref: string,
+    inputs: Record<string, string>,
+  ): Promise<{ runId?: number; runUrl?: string }> {
+    const res = await this.octokit.request(
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+      {
+        ...this.ref,
+        workflow_id: workflow,
+        ref,
+        inputs,
+        return_run_details: true,
+      },
+    );
+    const data = (res.status === 200 ? res.data : undefined) as
+      { workflow_run_id?: number; html_url?: string } | undefined;
+    return { runId: data?.workflow_run_id, runUrl: data?.html_url };
+  }
+
+  async cancelRun(run_id: number): Promise<boolean> {
+    try {
+      await this.octokit.rest.actions.cancelWorkflowRun({ ...this.ref, run_id });
+      return true;
+    } catch (e) {
+      // 409: the run already finished; nothing to cancel.
+      if (statusOf(e) === 409 || statusOf(e) === 404) return false;
+      throw e;
+    }
+  }
+}
