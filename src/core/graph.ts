@@ -71,3 +71,35 @@ export function dependentsOf(nodes: readonly DependencyNode[], key: string): Set
   }
   return out;
 }
+
+/**
+ * The edges (`[prerequisite, dependent]`) left after removing every dependency already implied by a
+ * longer path: same reachability, fewer arrows. Unknown keys are ignored; a cyclic graph (which
+ * validation rejects) keeps all its edges, since "implied" means nothing there.
+ */
+export function transitiveReduction(nodes: readonly DependencyNode[]): [string, string][] {
+  const deps = new Map<string, string[]>();
+  for (const n of nodes) if (!deps.has(n.key)) deps.set(n.key, [...new Set(n.dependsOn)]);
+  const direct: [string, string][] = [];
+  for (const [key, ds] of deps) for (const d of ds) if (deps.has(d) && d !== key) direct.push([d, key]);
+  if (findCycle(nodes)) return direct;
+
+  const ancestors = new Map<string, Set<string>>();
+  const ancestorsOf = (key: string): Set<string> => {
+    const known = ancestors.get(key);
+    if (known) return known;
+    const out = new Set<string>();
+    for (const d of deps.get(key) ?? []) {
+      if (!deps.has(d)) continue;
+      out.add(d);
+      for (const a of ancestorsOf(d)) out.add(a);
+    }
+    ancestors.set(key, out);
+    return out;
+  };
+  return direct.filter(([from, to]) =>
+    (deps.get(to) ?? []).every(
+      (other) => other === from || !deps.has(other) || !ancestorsOf(other).has(from),
+    ),
+  );
+}
