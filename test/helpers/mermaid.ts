@@ -5,7 +5,13 @@
 // inert stub and parsing fails with "DOMPurify.addHook is not a function". So a jsdom window goes on
 // globalThis *before* the dynamic import. Parsing (unlike rendering) needs no layout, so jsdom suffices.
 // Loading takes about half a second: it happens once per test file (each vitest file is its own process).
-import { JSDOM } from "jsdom";
+
+// jsdom ships no types and @types/jsdom is not installed: a non-literal specifier keeps tsc from
+// resolving the untyped module, and this is the little of its API used here.
+interface JsdomModule {
+  JSDOM: new (html: string, options?: Record<string, unknown>) => { window: { document: unknown } };
+}
+const JSDOM_MODULE: string = "jsdom";
 
 interface MermaidVertex {
   text?: string;
@@ -28,6 +34,7 @@ export function loadMermaid(): Promise<MermaidApi> {
   loading ??= (async () => {
     const g = globalThis as Record<string, unknown>;
     if (!g.window) {
+      const { JSDOM } = (await import(JSDOM_MODULE)) as JsdomModule;
       const dom = new JSDOM("<!doctype html><html><body></body></html>", { pretendToBeVisual: true });
       g.window = dom.window;
       g.document = dom.window.document;
