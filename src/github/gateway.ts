@@ -217,6 +217,29 @@ export class RepoGateway {
     await this.octokit.rest.issues.updateComment({ ...this.ref, comment_id, body });
   }
 
+  async deleteComment(comment_id: number): Promise<void> {
+    try {
+      await this.octokit.rest.issues.deleteComment({ ...this.ref, comment_id });
+    } catch (e) {
+      if (statusOf(e) !== 404) throw e;
+    }
+  }
+
+  /** Issues (not PRs) updated since a time, optionally with a label or by a creator; newest first. */
+  async listIssuesSince(input: { since: string; labels?: string; creator?: string }): Promise<IssueData[]> {
+    const all = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
+      ...this.ref,
+      state: "all",
+      since: input.since,
+      sort: "created",
+      direction: "desc",
+      per_page: 100,
+      ...(input.labels ? { labels: input.labels } : {}),
+      ...(input.creator ? { creator: input.creator } : {}),
+    });
+    return all.map((i) => toIssue(i as RawIssue)).filter((i) => !i.isPullRequest);
+  }
+
   async reactToComment(comment_id: number, content: Reaction): Promise<number> {
     const { data } = await this.octokit.rest.reactions.createForIssueComment({
       ...this.ref,
@@ -336,6 +359,18 @@ export class RepoGateway {
     const data = (res.status === 200 ? res.data : undefined) as
       { workflow_run_id?: number; html_url?: string } | undefined;
     return { runId: data?.workflow_run_id, runUrl: data?.html_url };
+  }
+
+  /** Runs of a workflow not yet completed (first page: active runs are the newest). */
+  async activeRuns(workflow: string): Promise<{ id: number; title: string; status: string }[]> {
+    const { data } = await this.octokit.rest.actions.listWorkflowRuns({
+      ...this.ref,
+      workflow_id: workflow,
+      per_page: 100,
+    });
+    return data.workflow_runs
+      .filter((r) => r.status !== "completed")
+      .map((r) => ({ id: r.id, title: r.display_title, status: r.status ?? "queued" }));
   }
 
   async cancelRun(run_id: number): Promise<boolean> {

@@ -6,8 +6,9 @@ import type { ModelPrice } from "../core/config.ts";
 import { truncateMiddle } from "../core/text.ts";
 import { addUsage, costUsd, fromApiUsage, totalTokens, ZERO_USAGE, type Usage } from "../core/usage.ts";
 
-type MessageParam = Anthropic.Messages.MessageParam;
 type ContentBlockParam = Anthropic.Messages.ContentBlockParam;
+/** The conversation this loop keeps: user and assistant turns only (the system prompt is separate). */
+type MessageParam = { role: "user" | "assistant"; content: string | ContentBlockParam[] };
 type ToolUnion = Anthropic.Messages.ToolUnion;
 
 export interface ToolOutcome {

@@ -1,0 +1,86 @@
+// The orchestrator as a Probot app: each handler turns its event into plain data and hands it to
+// src/orchestrator. The same app function runs behind `npm start` and inside GitHub Actions.
+import Anthropic from "@anthropic-ai/sdk";
+import type { ApplicationFunction, Context, Probot } from "probot";
+import type { GitHubClient } from "../github/gateway.ts";
+import type { Logger } from "../orchestrator/env.ts";
+import { KeyedSerial } from "../orchestrator/serial.ts";
+import { InFlight } from "./in-flight.ts";
+import { onComment, type CommentEvent } from "./on-comment.ts";
+import {
+  onPullRequest,
+  onSubIssueChanged,
+  onWorkflowRun,
+  type IssueEvent,
+  type PullRequestEvent,
+  type WorkflowRunEvent,
+} from "./on-progress.ts";
+
+export interface HandoffAppOptions {
+  /** Model client factory; defaults to the SDK reading ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL. */
+  anthropic?: () => Anthropic;
+  now?: () => Date;
+}
+
+export interface HandoffApp {
+  appFn: ApplicationFunction;
+  inFlight: InFlight;
+}
+
+/** Retries inside the SDK (429, 529, 5xx with backoff) before a session gives up. */
+export const ANTHROPIC_MAX_RETRIES = 4;
+
+export function defaultAnthropic(): Anthropic {
+  if (!process.env.ANTHROPIC_API_KEY) {
+    throw new Error("ANTHROPIC_API_KEY is not set on the handoff server");
+  }
+  return new Anthropic({ maxRetries: ANTHROPIC_MAX_RETRIES });
+}
+
+function loggerOf(context: Context): Logger {
+  return {
+    info: (m) => context.log.info(m),
+    warn: (m) => context.log.warn(m),
+    error: (m) => context.log.error(m),
+  };
+}
+
+export function createHandoffApp(options: HandoffAppOptions = {}): HandoffApp {
+  const inFlight = new InFlight();
+  const serial = new KeyedSerial();
+  let client: Anthropic | undefined;
+  const services = {
+    anthropic: () => (client ??= (options.anthropic ?? defaultAnthropic)()),
+    now: options.now ?? (() => new Date()),
+  };
+  const deps = (context: Context) => ({
+    ...services,
+    octokit: context.octokit as unknown as GitHubClient,
+    log: loggerOf(context),
+    serial,
+  });
+
+  const appFn: ApplicationFunction = (app: Probot) => {
+    app.on("issue_comment.created", (context) =>
+      inFlight.track(() => onComment(context.payload as unknown as CommentEvent, deps(context))),
+    );
+    app.on(
+      [
+        "pull_request.opened",
+        "pull_request.reopened",
+        "pull_request.synchronize",
+        "pull_request.closed",
+        "pull_request.ready_for_review",
+      ],
+      (context) =>
+        inFlight.track(() => onPullRequest(context.payload as unknown as PullRequestEvent, deps(context))),
+    );
+    app.on(["issues.closed", "issues.reopened"], (context) =>
+      inFlight.track(() => onSubIssueChanged(context.payload as unknown as IssueEvent, deps(context))),
+    );
+    app.on("workflow_run.completed", (context) =>
+      inFlight.track(() => onWorkflowRun(context.payload as unknown as WorkflowRunEvent, deps(context))),
+    );
+  };
+  return { appFn, inFlight };
+}

@@ -1,0 +1,50 @@
+// Builds the orchestrator's environment for one webhook event: a gateway on the event's repository
+// with the installation's Octokit, and the repository's `.github/handoff.yml`.
+import type Anthropic from "@anthropic-ai/sdk";
+import { CONFIG_PATH, parseConfig, type Config } from "../core/config.ts";
+import { RepoGateway, type GitHubClient } from "../github/gateway.ts";
+import type { Logger, OrchestratorEnv } from "../orchestrator/env.ts";
+
+export interface EnvServices {
+  anthropic: () => Anthropic;
+  now: () => Date;
+}
+
+export type LoadedEnv =
+  { ok: true; env: OrchestratorEnv; warnings: string[] } | { ok: false; gw: RepoGateway; errors: string[] };
+
+export async function loadEnv(
+  octokit: GitHubClient,
+  repository: { owner: { login: string }; name: string; default_branch?: string },
+  log: Logger,
+  services: EnvServices,
+): Promise<LoadedEnv> {
+  const gw = new RepoGateway(octokit, { owner: repository.owner.login, repo: repository.name });
+  const defaultBranch = repository.default_branch ?? (await gw.defaultBranch());
+  const parsed = parseConfig(await gw.readFile(CONFIG_PATH, defaultBranch));
+  if (!parsed.ok) return { ok: false, gw, errors: parsed.errors };
+  const config: Config = parsed.config;
+  return {
+    ok: true,
+    warnings: parsed.warnings,
+    env: {
+      gw,
+      config,
+      baseBranch: config.branches.base ?? defaultBranch,
+      defaultBranch,
+      now: services.now,
+      log,
+      anthropic: services.anthropic,
+    },
+  };
+}
+
+export function configErrorMessage(errors: readonly string[]): string {
+  return [
+    `⚠️ handoff cannot read \`${CONFIG_PATH}\`:`,
+    "",
+    ...errors.map((e) => `- ${e}`),
+    "",
+    "Fix the file on the default branch and comment again. The configuration reference is in the handoff README.",
+  ].join("\n");
+}

@@ -1,0 +1,213 @@
+// The follow-up commands on a planned issue: go, status, retry, cancel, and fix on a handoff PR.
+// Each reads the current state from GitHub, changes what it must, and reconciles.
+import type { RetryTarget, TaskTarget } from "../core/commands.ts";
+import type { RollupRecord, StatusRecord, TaskRecord } from "../core/records.ts";
+import type { RepoGateway } from "../github/gateway.ts";
+import { readParentState, type ParentState } from "../github/snapshot.ts";
+import { startWorker } from "./dispatch.ts";
+import type { OrchestratorEnv } from "./env.ts";
+import { materialize } from "./materialize.ts";
+import { reconcile, type ReconcileResult } from "./reconcile.ts";
+import { writeStatus } from "./status-writer.ts";
+import { derivePlan } from "../core/state.ts";
+
+export type CommandReply = { reply?: string; result?: ReconcileResult };
+
+const NO_PLAN = "This issue has no handoff plan yet. Comment `/handoff` to create one.";
+
+interface Loaded {
+  state: ParentState;
+  record: RollupRecord;
+  rollupCommentId: number;
+  tasks: TaskRecord[];
+}
+
+async function load(env: OrchestratorEnv, parent: number): Promise<Loaded | undefined> {
+  const state = await readParentState(env.gw, parent, env.config.branches.prefix);
+  const rollup = state.snapshot.rollup;
+  if (!rollup) return undefined;
+  const tasks = derivePlan(state.snapshot, env.config.branches.prefix).tasks;
+  return { state, record: rollup.record, rollupCommentId: rollup.commentId, tasks };
+}
+
+/** Finishes creating sub-issues if a crash interrupted it, then reconciles with the given record. */
+async function finishAndReconcile(
+  env: OrchestratorEnv,
+  parent: number,
+  loaded: Loaded,
+  record: RollupRecord,
+  dispatch: boolean,
+) {
+  const rollupComment = loaded.state.rollupComment;
+  const complete =
+    record.pending.length && rollupComment
+      ? await materialize(env, { parent, record, botLogin: rollupComment.author.login })
+      : record;
+  return reconcile(env, parent, { dispatch, record: complete });
+}
+
+function describe(t: TaskRecord): string {
+  return t.issue ? `#${t.issue} (\`${t.key}\`)` : `\`${t.key}\``;
+}
+
+function match(tasks: TaskRecord[], target: TaskTarget): TaskRecord | undefined {
+  return target.type === "issue"
+    ? tasks.find((t) => t.issue === target.number)
+    : tasks.find((t) => t.key === target.key);
+}
+
+function statusOfTask(loaded: Loaded, task: TaskRecord): { record?: StatusRecord; commentId?: number } {
+  const sub = loaded.state.snapshot.subIssues.find((s) => s.number === task.issue);
+  return { record: sub?.status?.record, commentId: sub?.status?.commentId };
+}
+
+export async function commandStatus(env: OrchestratorEnv, parent: number): Promise<CommandReply> {
+  const loaded = await load(env, parent);
+  if (!loaded) return { reply: NO_PLAN };
+  return { result: await finishAndReconcile(env, parent, loaded, loaded.record, true) };
+}
+
+export async function commandGo(env: OrchestratorEnv, parent: number): Promise<CommandReply> {
+  const loaded = await load(env, parent);
+  if (!loaded) return { reply: NO_PLAN };
+  const record = { ...loaded.record, approved: true, cancelled: false };
+  return { result: await finishAndReconcile(env, parent, loaded, record, true) };
+}
+
+const RETRYABLE = new Set(["failed", "cancelled", "blocked"]);
+
+export async function commandRetry(
+  env: OrchestratorEnv,
+  parent: number,
+  target: RetryTarget,
+  by: string,
+): Promise<CommandReply> {
+  const loaded = await load(env, parent);
+  if (!loaded) return { reply: NO_PLAN };
+  let chosen: TaskRecord[];
+  if (target.type === "failed") {
+    chosen = loaded.tasks.filter((t) => t.state === "failed" || t.state === "cancelled");
+    if (!chosen.length) return { reply: "No task has failed or been cancelled; nothing to retry." };
+  } else {
+    const task = match(loaded.tasks, target);
+    if (!task)
+      return {
+        reply: `No task ${target.type === "issue" ? `#${target.number}` : `\`${target.key}\``} in this plan.`,
+      };
+    if (!RETRYABLE.has(task.state))
+      return {
+        reply: `${describe(task)} is ${task.state.replace("_", " ")}; only failed or cancelled tasks can be retried.`,
+      };
+    chosen = [task];
+  }
+  for (const task of chosen) {
+    if (!task.issue) continue;
+    const { record, commentId } = statusOfTask(loaded, task);
+    const sub = loaded.state.subIssues.find((s) => s.number === task.issue);
+    if (sub?.state === "closed") await env.gw.updateIssue(task.issue, { state: "open" });
+    // Back to the scheduler: it starts the task now if its prerequisites allow, else when they do.
+    const pending: StatusRecord = {
+      v: 1,
+      key: task.key,
+      state: "pending",
+      attempt: record?.attempt ?? task.attempt,
+      at: env.now().toISOString(),
+      reason: `retry requested by @${by}`,
+    };
+    await writeStatus(env.gw, task.issue, parent, pending, commentId);
+  }
+  const record = { ...loaded.record, cancelled: false };
+  const result = await finishAndReconcile(env, parent, loaded, record, true);
+  return { result };
+}
+
+export async function commandCancel(
+  env: OrchestratorEnv,
+  parent: number,
+  target: TaskTarget | undefined,
+  by: string,
+): Promise<CommandReply> {
+  const loaded = await load(env, parent);
+  if (!loaded) return { reply: NO_PLAN };
+  const cancellable = (t: TaskRecord) => ["pending", "queued", "running", "blocked"].includes(t.state);
+  let chosen: TaskRecord[];
+  if (target) {
+    const task = match(loaded.tasks, target);
+    if (!task)
+      return {
+        reply: `No task ${target.type === "issue" ? `#${target.number}` : `\`${target.key}\``} in this plan.`,
+      };
+    if (!cancellable(task))
+      return { reply: `${describe(task)} is ${task.state.replace("_", " ")}; there is nothing to cancel.` };
+    chosen = [task];
+  } else {
+    chosen = loaded.tasks.filter(cancellable);
+  }
+  const active = chosen.some((t) => t.state === "queued" || t.state === "running")
+    ? await env.gw.activeRuns(env.config.worker.workflow)
+    : [];
+  for (const task of chosen) {
+    if (!task.issue) continue;
+    const { record, commentId } = statusOfTask(loaded, task);
+    const runIds = new Set<number>();
+    if (task.run?.id) runIds.add(task.run.id);
+    for (const run of active) if (new RegExp(`#${task.issue}\\b`).test(run.title)) runIds.add(run.id);
+    for (const id of runIds) await env.gw.cancelRun(id);
+    const cancelled: StatusRecord = {
+      v: 1,
+      key: task.key,
+      state: "cancelled",
+      attempt: record?.attempt ?? Math.max(task.attempt, 1),
+      at: env.now().toISOString(),
+      reason: `cancelled by @${by}`,
+      ...(record?.runId !== undefined ? { runId: record.runId, runUrl: record.runUrl } : {}),
+    };
+    await writeStatus(env.gw, task.issue, parent, cancelled, commentId);
+  }
+  // Without a target the whole plan stops: nothing new starts until `/handoff go` or a retry.
+  const record = target ? loaded.record : { ...loaded.record, cancelled: true };
+  const result = await reconcile(env, parent, { dispatch: false, record });
+  return { result };
+}
+
+/** Finds the plan and task a handoff PR belongs to, from its head branch `<prefix>/<parent>-<key>`. */
+export function parseTaskBranch(branch: string, prefix: string): { parent: number; key: string } | undefined {
+  if (!branch.startsWith(`${prefix}/`)) return undefined;
+  const m = /^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)$/.exec(branch.slice(prefix.length + 1));
+  return m ? { parent: Number(m[1]), key: m[2] as string } : undefined;
+}
+
+export async function commandFix(
+  env: OrchestratorEnv,
+  gw: RepoGateway,
+  prNumber: number,
+  feedback: string,
+): Promise<CommandReply> {
+  const pr = await gw.getPull(prNumber);
+  const owner = pr.headInRepo ? parseTaskBranch(pr.headRef, env.config.branches.prefix) : undefined;
+  if (!owner)
+    return { reply: "`/handoff fix` works on pull requests opened by handoff workers; this one is not." };
+  if (pr.state !== "open")
+    return {
+      reply:
+        "This pull request is closed; reopen it first, or `/handoff retry` the task on its parent issue.",
+    };
+  const loaded = await load(env, owner.parent);
+  const task = loaded?.tasks.find((t) => t.key === owner.key);
+  if (!loaded || !task?.issue) return { reply: `Could not find task \`${owner.key}\` on #${owner.parent}.` };
+  if (task.state === "queued" || task.state === "running")
+    return { reply: `A worker is already ${task.state} for ${describe(task)}; wait for it to finish.` };
+  const { record, commentId } = statusOfTask(loaded, task);
+  const outcome = await startWorker(env, {
+    parent: owner.parent,
+    issue: task.issue,
+    key: task.key,
+    base: pr.baseRef,
+    previous: record,
+    statusCommentId: commentId,
+    feedback,
+  });
+  if (!outcome.ok) return { reply: `Could not start the worker: ${outcome.reason}` };
+  const result = await reconcile(env, owner.parent, { dispatch: false });
+  return { result };
+}

@@ -1,0 +1,65 @@
+// Starting a worker: record "queued" on the sub-issue first, then dispatch the workflow. If the
+// process dies in between, the task shows queued and the worker's own start-up check or a
+// `/handoff retry` recovers it; it is never dispatched twice for the same attempt by one reconcile.
+import type { StatusRecord } from "../core/records.ts";
+import { statusOf } from "../github/gateway.ts";
+import type { OrchestratorEnv } from "./env.ts";
+import { writeStatus } from "./status-writer.ts";
+
+export interface StartRequest {
+  parent: number;
+  issue: number;
+  key: string;
+  base: string;
+  previous?: StatusRecord;
+  statusCommentId?: number;
+  feedback?: string;
+}
+
+export type StartOutcome =
+  { ok: true; record: StatusRecord } | { ok: false; record: StatusRecord; reason: string };
+
+/** Worker workflow inputs. The workflow in .github/workflows declares exactly these. */
+export function workerInputs(req: {
+  issue: number;
+  base: string;
+  feedback?: string;
+}): Record<string, string> {
+  return { issue: String(req.issue), base: req.base, ...(req.feedback ? { feedback: req.feedback } : {}) };
+}
+
+function dispatchFailure(env: OrchestratorEnv, e: unknown): string {
+  const wf = env.config.worker.workflow;
+  const s = statusOf(e);
+  if (s === 404) {
+    return `the worker workflow \`.github/workflows/${wf}\` was not found on \`${env.defaultBranch}\`. Add it (see the handoff README) or set \`worker.workflow\` in .github/handoff.yml.`;
+  }
+  if (s === 422) return `GitHub refused to start \`${wf}\`: ${(e as Error).message}`;
+  if (s === 403)
+    return `handoff may not start workflows here (it needs the \`actions: write\` permission): ${(e as Error).message}`;
+  return `starting \`${wf}\` failed: ${(e as Error).message}`;
+}
+
+export async function startWorker(env: OrchestratorEnv, req: StartRequest): Promise<StartOutcome> {
+  const queued: StatusRecord = {
+    v: 1,
+    key: req.key,
+    state: "queued",
+    attempt: (req.previous?.attempt ?? 0) + 1,
+    at: env.now().toISOString(),
+    base: req.base,
+    ...(req.feedback ? { feedback: req.feedback } : {}),
+  };
+  const commentId = await writeStatus(env.gw, req.issue, req.parent, queued, req.statusCommentId);
+  try {
+    await env.gw.dispatchWorkflow(env.config.worker.workflow, env.defaultBranch, workerInputs(req));
+    env.log.info(`dispatched ${env.config.worker.workflow} for #${req.issue} (${req.key}) on ${req.base}`);
+    return { ok: true, record: queued };
+  } catch (e) {
+    const reason = dispatchFailure(env, e);
+    const failed: StatusRecord = { ...queued, state: "failed", reason, at: env.now().toISOString() };
+    await writeStatus(env.gw, req.issue, req.parent, failed, commentId);
+    env.log.warn(`dispatch for #${req.issue} failed: ${reason}`);
+    return { ok: false, record: failed, reason };
+  }
+}

@@ -1,0 +1,103 @@
+// Turns the plan recorded in the rollup into sub-issues, in plan order. Safe to run again after a
+// crash at any point: sub-issues already linked are found by their markers, issues created but not
+// yet linked are found among recent issues, and nothing is created twice.
+import { decodeMarker } from "../core/markers.ts";
+import { Task } from "../core/plan.ts";
+import { taskBranch, type RollupRecord } from "../core/records.ts";
+import { renderHandoffScript } from "../core/script.ts";
+import { statusOf, type IssueData } from "../github/gateway.ts";
+import type { OrchestratorEnv } from "./env.ts";
+
+/** GitHub's cap on sub-issues per parent. */
+export const MAX_SUB_ISSUES = 100;
+
+export class PlanError extends Error {}
+
+function markerOf(issue: IssueData): { parent?: unknown; key?: unknown } | undefined {
+  return decodeMarker(issue.body, "task") as { parent?: unknown; key?: unknown } | undefined;
+}
+
+function keyedBy(issues: readonly IssueData[], parent: number): Map<string, IssueData> {
+  const out = new Map<string, IssueData>();
+  for (const issue of issues) {
+    const m = markerOf(issue);
+    if (m?.parent === parent && typeof m.key === "string" && !out.has(m.key)) out.set(m.key, issue);
+  }
+  return out;
+}
+
+export function pendingTasksOf(record: RollupRecord): Task[] {
+  return record.pending.flatMap((raw) => {
+    const parsed = Task.safeParse(raw);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+export interface MaterializeInput {
+  parent: number;
+  record: RollupRecord;
+  /** Who wrote the rollup comment: the creator to look for when finding unlinked issues. */
+  botLogin: string;
+}
+
+export async function materialize(env: OrchestratorEnv, input: MaterializeInput): Promise<RollupRecord> {
+  const { gw, config } = env;
+  const { parent } = input;
+  const tasks = pendingTasksOf(input.record);
+  if (tasks.length === 0) return input.record;
+
+  const linkedIssues = await gw.listSubIssues(parent);
+  const linked = keyedBy(linkedIssues, parent);
+  const missing = tasks.filter((t) => !linked.has(t.key));
+  const unlinked =
+    missing.length > 0
+      ? keyedBy(await gw.listIssuesSince({ since: input.record.createdAt, creator: input.botLogin }), parent)
+      : new Map<string, IssueData>();
+  if (linkedIssues.length + missing.length > MAX_SUB_ISSUES) {
+    throw new PlanError(
+      `#${parent} already has ${linkedIssues.length} sub-issues; adding ${missing.length} would pass GitHub's limit of ${MAX_SUB_ISSUES}.`,
+    );
+  }
+
+  const issues = new Map<string, IssueData>();
+  for (const task of tasks) {
+    let issue = linked.get(task.key) ?? unlinked.get(task.key);
+    const created = !issue;
+    if (!issue) {
+      const { title, body } = renderHandoffScript(task, {
+        parent,
+        branch: taskBranch(config.branches.prefix, parent, task.key),
+        model: task.model,
+        dependencies: task.dependsOn.map((key) => ({
+          key,
+          issue: issues.get(key)?.number,
+          branch: taskBranch(config.branches.prefix, parent, key),
+        })),
+      });
+      issue = await gw.createIssue({ title, body, labels: config.labels.task });
+      env.log.info(`created #${issue.number} for ${task.key}`);
+    }
+    issues.set(task.key, issue);
+    if (!linked.has(task.key)) {
+      try {
+        await gw.addSubIssue(parent, issue.id);
+      } catch (e) {
+        // 422 when it is linked already (a concurrent run got there first): that is the goal.
+        if (statusOf(e) !== 422) throw e;
+      }
+    }
+    if (created || !linked.has(task.key)) {
+      for (const dep of task.dependsOn) {
+        const blocker = issues.get(dep) ?? linked.get(dep);
+        if (blocker) await gw.addBlockedBy(issue.number, blocker.id);
+      }
+    }
+  }
+
+  // The caller persists this record with the next rollup render (reconcile), saving a write.
+  return {
+    ...input.record,
+    tasks: input.record.tasks.map((t) => ({ key: t.key, issue: issues.get(t.key)?.number ?? t.issue })),
+    pending: [],
+  };
+}

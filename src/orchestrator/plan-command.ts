@@ -1,0 +1,195 @@
+// `/handoff [instructions]` and `/handoff plan [instructions]`: claim the issue, explore and plan,
+// create the sub-issues, render the rollup and start what may start.
+//
+// Exactly-once planning without a database: the handler first posts the rollup comment as a
+// "planning…" placeholder carrying the trigger comment's id, then re-reads the comments. The oldest
+// rollup wins; a concurrent duplicate deletes its own placeholder and stops. A redelivery finds the
+// rollup (or the failure notice) for its trigger and resumes or does nothing, never plans twice.
+import { encodeMarker } from "../core/markers.ts";
+import { topologicalOrder } from "../core/graph.ts";
+import type { Plan } from "../core/plan.ts";
+import type { RollupRecord } from "../core/records.ts";
+import type { CommentData } from "../github/gateway.ts";
+import { findRollup, isBot } from "../github/snapshot.ts";
+import { RepoReader } from "../planner/repo-reader.ts";
+import { CONTEXT_FILES, type PlanRequest } from "../planner/prompt.ts";
+import { runPlanSession, type PlanOutcome } from "../planner/session.ts";
+import type { LoopEvent } from "../llm/loop.ts";
+import type { OrchestratorEnv } from "./env.ts";
+import { materialize, PlanError } from "./materialize.ts";
+import { noticeIdOf, postNoticeOnce, renderNotice } from "./notices.ts";
+import { reconcile } from "./reconcile.ts";
+
+export interface PlanCommandInput {
+  parent: { number: number; title: string; body: string };
+  /** The trigger comment as delivered in the webhook (later edits are ignored). */
+  trigger: { id: number; author: string };
+  instructions: string;
+  /** `/handoff plan` (or config approval.required): create everything but start nothing. */
+  waitForApproval: boolean;
+  onPlannerEvent?: (e: LoopEvent) => void;
+}
+
+export type PlanCommandResult =
+  | { outcome: "planned"; record: RollupRecord; started: string[] }
+  | { outcome: "resumed"; started: string[] }
+  | { outcome: "duplicate" | "exists" | "already-failed" }
+  | { outcome: "failed"; reason: string };
+
+const failedNoticeId = (triggerId: number) => `plan-failed:${triggerId}`;
+
+function placeholderBody(record: RollupRecord): string {
+  return `${encodeMarker("rollup", record)}\n## 🧭 handoff is planning\n\nExploring the repository to split this issue into handoff scripts (requested by @${record.trigger.author}). This comment becomes the plan's rollup.`;
+}
+
+/** Every rollup comment for this parent, oldest first. */
+function rollupsOf(comments: readonly CommentData[], parent: number): CommentData[] {
+  return comments.filter((c) => findRollup([c], parent) !== undefined).sort((a, b) => a.id - b.id);
+}
+
+async function resume(
+  env: OrchestratorEnv,
+  parent: number,
+  rollup: { comment: CommentData; record: RollupRecord },
+): Promise<PlanCommandResult> {
+  const record = await materialize(env, {
+    parent,
+    record: rollup.record,
+    botLogin: rollup.comment.author.login,
+  });
+  const result = await reconcile(env, parent, { dispatch: true, record });
+  return { outcome: "resumed", started: result.started };
+}
+
+async function contextFiles(reader: RepoReader): Promise<{ path: string; text: string }[]> {
+  const out: { path: string; text: string }[] = [];
+  for (const path of CONTEXT_FILES) {
+    const file = await reader.find(path);
+    if (!file) continue;
+    const got = await reader.text(file);
+    if ("text" in got) out.push({ path, text: got.text });
+  }
+  return out;
+}
+
+/** Plan order made topological (stable), so every dependency's sub-issue exists before its dependents'. */
+function inDependencyOrder(plan: Plan): Plan {
+  const order = topologicalOrder(plan.tasks);
+  return {
+    ...plan,
+    tasks: order.map((key) => plan.tasks.find((t) => t.key === key) as Plan["tasks"][number]),
+  };
+}
+
+export async function handlePlanCommand(
+  env: OrchestratorEnv,
+  input: PlanCommandInput,
+): Promise<PlanCommandResult> {
+  const { gw } = env;
+  const parent = input.parent.number;
+  const comments = await gw.listComments(parent);
+
+  if (comments.some((c) => noticeIdOf(c) === failedNoticeId(input.trigger.id)))
+    return { outcome: "already-failed" };
+  const existing = findRollup(rollupsOf(comments, parent), parent);
+  if (existing) {
+    if (existing.record.trigger.commentId === input.trigger.id) return resume(env, parent, existing);
+    await postNoticeOnce(
+      gw,
+      parent,
+      `exists:${input.trigger.id}`,
+      `@${input.trigger.author} this issue already has a handoff plan (the rollup comment above). One plan per issue: use \`/handoff status\`, \`/handoff retry\` or \`/handoff cancel\` here, or open a new issue for new work.`,
+      comments,
+    );
+    return { outcome: "exists" };
+  }
+
+  // Claim the issue with a placeholder, then let the oldest claim win.
+  const claim: RollupRecord = {
+    v: 1,
+    parent,
+    summary: "",
+    trigger: { commentId: input.trigger.id, author: input.trigger.author },
+    approved: !input.waitForApproval,
+    cancelled: false,
+    createdAt: env.now().toISOString(),
+    tasks: [],
+    pending: [],
+  };
+  const placeholder = await gw.createComment(parent, placeholderBody(claim));
+  const winner = rollupsOf(await gw.listComments(parent), parent)[0];
+  if (winner && winner.id !== placeholder.id) {
+    await gw.deleteComment(placeholder.id);
+    env.log.info(`#${parent}: another delivery is already planning (comment ${winner.id}); standing down`);
+    return { outcome: "duplicate" };
+  }
+
+  const reader = new RepoReader(gw, env.baseBranch);
+  const request: PlanRequest = {
+    repo: gw.fullName,
+    ref: env.baseBranch,
+    issue: input.parent,
+    comments: comments
+      .filter((c) => !isBot(c.author) && c.id !== input.trigger.id)
+      .map((c) => ({ author: c.author.login, body: c.body })),
+    instructions: input.instructions,
+    requestedBy: input.trigger.author,
+    contextFiles: await contextFiles(reader),
+  };
+
+  let outcome: PlanOutcome;
+  try {
+    outcome = await runPlanSession({
+      client: env.anthropic(),
+      config: env.config,
+      reader,
+      request,
+      onEvent: input.onPlannerEvent,
+    });
+  } catch (e) {
+    outcome = {
+      ok: false,
+      reason: `planning crashed: ${(e as Error).message}`,
+      stop: "error",
+      usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      turns: 0,
+      model: env.config.models.planner,
+    };
+  }
+  if (!outcome.ok) {
+    await gw.updateComment(
+      placeholder.id,
+      renderNotice(
+        failedNoticeId(input.trigger.id),
+        `## ❌ handoff could not plan this issue\n\n${outcome.reason}.\n\nNothing was created. Planning used ${outcome.turns} model calls (${outcome.usage.inputTokens + outcome.usage.cacheReadTokens + outcome.usage.cacheWriteTokens} input, ${outcome.usage.outputTokens} output tokens). Adjust the issue or the instructions and comment \`/handoff\` again.`,
+      ),
+    );
+    return { outcome: "failed", reason: outcome.reason };
+  }
+
+  const plan = inDependencyOrder(outcome.plan);
+  const record: RollupRecord = {
+    ...claim,
+    summary: plan.summary,
+    planner: { model: outcome.model, turns: outcome.turns, usage: outcome.usage, costUsd: outcome.costUsd },
+    tasks: plan.tasks.map((t) => ({ key: t.key })),
+    pending: plan.tasks,
+  };
+  // Persist the plan before creating anything, so a crash midway can finish from GitHub alone.
+  await gw.updateComment(placeholder.id, placeholderBody(record));
+  try {
+    const linked = await materialize(env, { parent, record, botLogin: placeholder.author.login });
+    const result = await reconcile(env, parent, { dispatch: true, record: linked });
+    return { outcome: "planned", record: linked, started: result.started };
+  } catch (e) {
+    const reason =
+      e instanceof PlanError ? e.message : `creating the sub-issues failed: ${(e as Error).message}`;
+    await postNoticeOnce(
+      gw,
+      parent,
+      `materialize-failed:${input.trigger.id}`,
+      `⚠️ The plan is saved, but ${reason}\n\nComment \`/handoff status\` to finish creating the sub-issues; nothing is created twice.`,
+    );
+    return { outcome: "failed", reason };
+  }
+}
