@@ -1,0 +1,67 @@
+// Starts the orchestrator as a real Probot HTTP server. Used by tests and the demo with a random
+// loopback port; `npm start` goes through Probot's own `run` (src/server/main.ts).
+import type { AddressInfo } from "node:net";
+import { Probot, ProbotOctokit, Server } from "probot";
+import { createHandoffApp, type HandoffAppOptions } from "../app/app.ts";
+import type { InFlight } from "../app/in-flight.ts";
+import { octokitPacingOptions, type Pacing } from "../github/octokit-options.ts";
+
+export interface OrchestratorServerOptions {
+  appId: number | string;
+  privateKey: string;
+  webhookSecret: string;
+  /** REST API root, e.g. `http://127.0.0.1:PORT/api/v3` for a GitHub Enterprise-style host. */
+  baseUrl?: string;
+  port?: number;
+  host?: string;
+  pacing?: Pacing;
+  logLevel?: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+  app?: HandoffAppOptions;
+}
+
+export interface RunningOrchestrator {
+  url: string;
+  webhookUrl: string;
+  inFlight: InFlight;
+  close(): Promise<void>;
+}
+
+/** Probot's Octokit with handoff's bounded retries and write pacing. */
+export function handoffOctokit(pacing?: Pacing): typeof ProbotOctokit {
+  const extra = octokitPacingOptions(pacing);
+  return ProbotOctokit.defaults((instance: Record<string, unknown>) => ({
+    ...instance,
+    throttle: { ...extra.throttle, ...(instance.throttle as object | undefined) },
+    retry: { ...extra.retry, ...(instance.retry as object | undefined) },
+  })) as typeof ProbotOctokit;
+}
+
+export async function startOrchestratorServer(opts: OrchestratorServerOptions): Promise<RunningOrchestrator> {
+  const handoff = createHandoffApp(opts.app);
+  const server = new Server({
+    Probot: Probot.defaults({
+      appId: opts.appId,
+      privateKey: opts.privateKey,
+      secret: opts.webhookSecret,
+      baseUrl: opts.baseUrl,
+      Octokit: handoffOctokit(opts.pacing),
+      logLevel: opts.logLevel ?? "warn",
+    }),
+    port: opts.port ?? 0,
+    host: opts.host ?? "127.0.0.1",
+    webhookPath: "/api/github/webhooks",
+  });
+  await server.load(handoff.appFn);
+  const http = await server.start();
+  const { port } = http.address() as AddressInfo;
+  const url = `http://${opts.host ?? "127.0.0.1"}:${port}`;
+  return {
+    url,
+    webhookUrl: `${url}/api/github/webhooks`,
+    inFlight: handoff.inFlight,
+    async close() {
+      await handoff.inFlight.idle();
+      await server.stop();
+    },
+  };
+}
