@@ -19,6 +19,7 @@ export {
   dropStream,
   maxTokens,
   message,
+  midStreamError,
   overloaded,
   rateLimited,
   serverError,

@@ -79,6 +79,17 @@ export function dropStream(opts: { afterEvents?: number; reply?: MessageReply } 
   };
 }
 
+/** Streams `afterEvents` events, then an SSE `error` event (overloaded_error by default) and the end. */
+export function midStreamError(
+  opts: { afterEvents?: number; errorType?: string; reply?: MessageReply } = {},
+): DropReply {
+  const errorType = opts.errorType ?? "overloaded_error";
+  return {
+    ...dropStream(opts),
+    error: { type: errorType, message: errorType === "overloaded_error" ? "Overloaded" : errorType },
+  };
+}
+
 /** Delays the answer by `delayMs`, and each streamed event by `eventDelayMs`. */
 export function slow(delayMs: number, reply: ScriptedReply, opts: { eventDelayMs?: number } = {}): SlowReply {
   return { kind: "slow", delayMs, reply: toReply(reply), ...opts };

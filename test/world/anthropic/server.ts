@@ -192,7 +192,8 @@ export async function startAnthropicFake(options: AnthropicFakeOptions = {}): Pr
         case "error":
           return fail(r.status, r.errorType, r.message, r.headers);
         case "slow":
-          await sleep(r.delayMs);
+          await sleep(r.delayMs, res);
+          if (res.destroyed) return finish(0); // the client gave up (a timeout test)
           return answer(r.reply, r.eventDelayMs ?? eventDelayMs);
         case "message":
         case "drop": {
@@ -226,10 +227,15 @@ export async function startAnthropicFake(options: AnthropicFakeOptions = {}): Pr
           });
           const events = streamEvents(message, chunks);
           for (const [i, event] of events.entries()) {
-            if (eventDelayMs > 0) await sleep(eventDelayMs);
+            if (eventDelayMs > 0) await sleep(eventDelayMs, res);
+            if (res.destroyed) return finish(200); // the client went away
             if (dropAfter !== undefined && i >= dropAfter) {
               finish(200);
-              res.socket?.destroy();
+              if (r.kind === "drop" && r.error) {
+                const data = { type: "error", error: r.error, request_id: requestId };
+                await write(res, formatSse({ event: "error", data }));
+                res.end();
+              } else res.socket?.destroy();
               return;
             }
             await write(res, formatSse(event));
@@ -359,8 +365,17 @@ function parseJson(text: string): unknown {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits, but no longer than the client stays connected, so a slow reply never outlives its test. */
+function sleep(ms: number, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off("close", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.on("close", done);
+  });
 }
 
 function mask(secret: string): string {

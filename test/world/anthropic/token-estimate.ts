@@ -26,14 +26,12 @@ export function tokensForChars(chars: number): number {
 export function promptSegments(req: MessagesRequest): PromptSegment[] {
   const segments: PromptSegment[] = [];
   for (const tool of req.tools ?? []) segments.push(toolSegment(tool));
-  if (typeof req.system === "string")
-    segments.push({ key: `system:${req.system}`, chars: req.system.length });
-  else for (const block of req.system ?? []) segments.push(blockSegment("system", block));
-  for (const m of req.messages) {
-    if (typeof m.content === "string")
-      segments.push({ key: `${m.role}:${m.content}`, chars: m.content.length });
-    else for (const block of m.content) segments.push(blockSegment(m.role, block));
-  }
+  // A plain string counts as one text block, so both spellings share cache prefixes.
+  const asBlocks = (c: string | RequestBlock[]): RequestBlock[] =>
+    typeof c === "string" ? [{ type: "text", text: c }] : c;
+  if (req.system !== undefined)
+    for (const b of asBlocks(req.system)) segments.push(blockSegment("system", b));
+  for (const m of req.messages) for (const b of asBlocks(m.content)) segments.push(blockSegment(m.role, b));
   // Automatic caching: a top-level cache_control puts the breakpoint on the last block.
   const last = segments.at(-1);
   if (req.cache_control && last && !last.cacheControl) last.cacheControl = req.cache_control;

@@ -63,12 +63,17 @@ export interface ErrorReply {
   headers?: Record<string, string>;
 }
 
-/** Streams (or, for a non-streaming request, never answers) and then destroys the socket. */
+/**
+ * Streams `afterEvents` SSE events, then destroys the socket, or with `error` sends an SSE error
+ * event and ends the stream (the real API's mid-stream overloaded_error). A non-streaming request
+ * gets its socket destroyed before any byte.
+ */
 export interface DropReply {
   kind: "drop";
-  /** SSE events written before the socket is destroyed; 0 drops before any response byte. */
+  /** SSE events written before the drop; 0 drops before any response byte. */
   afterEvents: number;
   reply: MessageReply;
+  error?: { type: string; message: string };
 }
 
 /** Waits before answering, and between streamed events. */
