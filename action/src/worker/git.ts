@@ -1,0 +1,132 @@
+// Git for the worker: branch, commit, push. Credentials go on each push's command line as an
+// http.extraheader (never into .git/config), so nothing the agent can read holds the token.
+import { execFile } from "node:child_process";
+
+export interface GitOptions {
+  root: string;
+  /** Token for https remotes; omitted for local remotes (tests, the demo). */
+  token?: string;
+  /** e.g. https://github.com — the header is scoped to it. */
+  serverUrl?: string;
+  timeoutMs?: number;
+}
+
+export const BOT_AUTHOR = { name: "handoff[bot]", email: "handoff[bot]@users.noreply.github.com" };
+const PROTECTED_PREFIXES = [".github/workflows/"];
+
+export class GitError extends Error {}
+
+export class Git {
+  constructor(private readonly opts: GitOptions) {}
+
+  private authArgs(): string[] {
+    if (!this.opts.token || !this.opts.serverUrl) return [];
+    const basic = Buffer.from(`x-access-token:${this.opts.token}`).toString("base64");
+    return [
+      "-c",
+      `http.${this.opts.serverUrl.replace(/\/$/, "")}/.extraheader=AUTHORIZATION: basic ${basic}`,
+    ];
+  }
+
+  run(args: string[], withAuth = false): Promise<string> {
+    const full = [...(withAuth ? this.authArgs() : []), ...args];
+    return new Promise((resolve, reject) => {
+      execFile(
+        "git",
+        full,
+        {
+          cwd: this.opts.root,
+          timeout: this.opts.timeoutMs ?? 120_000,
+          maxBuffer: 16 * 1024 * 1024,
+          env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "true" },
+        },
+        (error, stdout, stderr) => {
+          // The message names the command without the auth header.
+          if (error)
+            reject(
+              new GitError(
+                `git ${args.join(" ")} failed: ${(stderr || error.message).trim().slice(0, 1000)}`,
+              ),
+            );
+          else resolve(stdout);
+        },
+      );
+    });
+  }
+
+  async remoteBranchExists(branch: string): Promise<boolean> {
+    const out = await this.run(["ls-remote", "--heads", "origin", `refs/heads/${branch}`], true);
+    return out.trim().length > 0;
+  }
+
+  async fetch(branch: string): Promise<void> {
+    await this.run(
+      ["fetch", "--no-tags", "origin", `+refs/heads/${branch}:refs/remotes/origin/${branch}`],
+      true,
+    );
+  }
+
+  /** Checks out `branch`: the remote one when it exists (a re-run), else new from `base`. */
+  async checkoutTaskBranch(branch: string, base: string): Promise<{ reused: boolean }> {
+    if (await this.remoteBranchExists(branch)) {
+      await this.fetch(branch);
+      await this.run(["checkout", "-q", "-B", branch, `refs/remotes/origin/${branch}`]);
+      return { reused: true };
+    }
+    await this.fetch(base);
+    await this.run(["checkout", "-q", "-B", branch, `refs/remotes/origin/${base}`]);
+    return { reused: false };
+  }
+
+  /** One line per commit on HEAD that is not on `base`. */
+  async commitsSince(base: string): Promise<string> {
+    return (
+      await this.run(["log", "--oneline", "--no-decorate", `refs/remotes/origin/${base}..HEAD`])
+    ).trim();
+  }
+
+  async headSha(): Promise<string> {
+    return (await this.run(["rev-parse", "HEAD"])).trim();
+  }
+
+  /**
+   * Stages everything the agent changed except protected paths (workflows), which are restored.
+   * Returns the staged file list.
+   */
+  async stageAll(): Promise<string[]> {
+    await this.run(["add", "-A"]);
+    const staged = (await this.run(["diff", "--cached", "--name-only", "-z"])).split("\0").filter(Boolean);
+    const forbidden = staged.filter((f) => PROTECTED_PREFIXES.some((p) => f.toLowerCase().startsWith(p)));
+    if (forbidden.length) {
+      await this.run(["reset", "-q", "--", ...forbidden]);
+      await this.run(["checkout", "-q", "HEAD", "--", ...forbidden]).catch(() => undefined);
+      await this.run(["clean", "-fdq", "--", ...forbidden]).catch(() => undefined);
+    }
+    return staged.filter((f) => !forbidden.includes(f));
+  }
+
+  async commit(message: string): Promise<string> {
+    await this.run([
+      "-c",
+      `user.name=${BOT_AUTHOR.name}`,
+      "-c",
+      `user.email=${BOT_AUTHOR.email}`,
+      "commit",
+      "-q",
+      "--no-verify",
+      "-m",
+      message,
+    ]);
+    return this.headSha();
+  }
+
+  async push(branch: string): Promise<void> {
+    await this.run(["push", "-q", "origin", `HEAD:refs/heads/${branch}`], true);
+  }
+
+  /** Files that differ between the base and HEAD (what the PR will show). */
+  async filesChangedSince(base: string): Promise<string[]> {
+    const out = await this.run(["diff", "--name-only", "-z", `refs/remotes/origin/${base}...HEAD`]);
+    return out.split("\0").filter(Boolean);
+  }
+}

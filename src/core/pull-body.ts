@@ -1,0 +1,149 @@
+// The body of a worker's pull request: what a reviewer reads, and the structured result as a marker.
+import { encodeMarker } from "./markers.ts";
+import type { AcceptanceCriterion } from "./plan.ts";
+import type { WorkerResult } from "./records.ts";
+import { codeSpan, escapeTableCell, fenceFor, oneLine, truncateEnd, truncateMiddle } from "./text.ts";
+import { formatTokens, formatUsd, totalTokens } from "./usage.ts";
+
+/** GitHub's limit is 65,536 characters; keep a margin. */
+export const MAX_PULL_BODY = 64_000;
+
+export interface PullBodyInput {
+  result: WorkerResult;
+  issue: number;
+  parent?: number;
+  /** Criteria without a command: the reviewer checks these. */
+  manualChecks: AcceptanceCriterion[];
+  runUrl?: string;
+  base: string;
+  stackedOn?: { key: string; issue?: number };
+}
+
+export function acceptanceHeadline(result: Pick<WorkerResult, "acceptance">): string {
+  const total = result.acceptance.length;
+  if (total === 0) return "no acceptance commands";
+  const passed = result.acceptance.filter((a) => a.passed).length;
+  return `${passed === total ? "✅" : "❌"} ${passed}/${total} acceptance commands pass`;
+}
+
+function acceptanceTable(result: WorkerResult, withOutput: boolean): string[] {
+  if (!result.acceptance.length) return ["_The handoff script gave no acceptance commands._"];
+  const lines = ["| | Criterion | Command | Exit | Time |", "|---|---|---|---|---|"];
+  for (const a of result.acceptance) {
+    const exit = a.exitCode === null ? "timeout" : String(a.exitCode);
+    lines.push(
+      `| ${a.passed ? "✅" : "❌"} | ${escapeTableCell(oneLine(a.text, 200))} | ${a.command ? codeSpan(oneLine(a.command, 200)) : ""} | ${exit} | ${(a.durationMs / 1000).toFixed(1)}s |`,
+    );
+  }
+  if (withOutput) {
+    for (const a of result.acceptance.filter((x) => !x.passed && x.outputTail)) {
+      const tail = truncateMiddle(a.outputTail, 3000);
+      const fence = fenceFor(tail);
+      lines.push(
+        "",
+        `<details><summary>Output of ${codeSpan(a.command ?? a.text)}</summary>`,
+        "",
+        fence,
+        tail,
+        fence,
+        "",
+        "</details>",
+      );
+    }
+  }
+  return lines;
+}
+
+function section(title: string, text: string, max: number): string[] {
+  return text.trim() ? [`### ${title}`, "", truncateEnd(text.trim(), max)] : [];
+}
+
+function render(input: PullBodyInput, scale: number, withOutput: boolean): string {
+  const r = input.result;
+  const cap = (n: number) => Math.max(200, Math.floor(n * scale));
+  const lines: string[] = [];
+  const failing = r.outcome === "failed";
+  lines.push(
+    failing
+      ? `> [!WARNING]\n> This pull request is **failing**: ${r.error ?? acceptanceHeadline(r)}. The work is kept here so nothing is lost; see the acceptance results below.`
+      : `${acceptanceHeadline(r)} · written by a handoff worker`,
+    "",
+  );
+  lines.push(...section("Summary", r.summary, cap(4000)), "");
+  lines.push(...section("What changed and why", r.changes, cap(8000)), "");
+  lines.push(...section("How it was verified", r.verification, cap(4000)), "");
+  lines.push("### Acceptance", "", ...acceptanceTable(r, withOutput), "");
+  if (input.manualChecks.length) {
+    lines.push(
+      "For the reviewer to check:",
+      "",
+      ...input.manualChecks.map((c) => `- [ ] ${oneLine(c.text, 500)}`),
+      "",
+    );
+  }
+  if (r.followUps.length)
+    lines.push("### Follow-ups", "", ...r.followUps.map((f) => `- ${oneLine(f, cap(500))}`), "");
+  if (r.learnings.length)
+    lines.push("### Learnings", "", ...r.learnings.map((f) => `- ${oneLine(f, cap(500))}`), "");
+  const files = r.filesChanged.slice(0, Math.max(20, Math.floor(200 * scale)));
+  if (files.length) {
+    const more = r.filesChanged.length - files.length;
+    lines.push(
+      `<details><summary>${r.filesChanged.length} file(s) changed</summary>`,
+      "",
+      ...files.map((f) => `- ${codeSpan(f)}`),
+      ...(more > 0 ? [`- … and ${more} more`] : []),
+      "",
+      "</details>",
+      "",
+    );
+  }
+  const stacked = input.stackedOn
+    ? ` · stacked on ${input.stackedOn.issue ? `#${input.stackedOn.issue}` : codeSpan(input.stackedOn.key)} (merge that first)`
+    : "";
+  lines.push(
+    `<sub>${codeSpan(r.model)} · ${r.turns} turns · ${formatTokens(totalTokens(r.usage))} tokens (${formatTokens(r.usage.inputTokens)} in, ${formatTokens(r.usage.outputTokens)} out, ${formatTokens(r.usage.cacheReadTokens)} cache read, ${formatTokens(r.usage.cacheWriteTokens)} cache write) · ${formatUsd(r.costUsd)} · stopped: ${r.stopReason}${input.runUrl ? ` · [run](${input.runUrl})` : ""} · base ${codeSpan(input.base)}${stacked}</sub>`,
+    "",
+  );
+  lines.push(`Closes #${input.issue}${input.parent ? ` · part of #${input.parent}` : ""}`);
+  // The marker carries the result without output tails: the table above has them for people.
+  const compact: WorkerResult = {
+    ...r,
+    acceptance: r.acceptance.map((a) => ({ ...a, outputTail: truncateMiddle(a.outputTail, 500) })),
+  };
+  lines.push("", encodeMarker("result", compact));
+  return lines.join("\n");
+}
+
+/** Renders the PR body, shrinking free text until it fits GitHub's limit. */
+export function renderPullBody(input: PullBodyInput): string {
+  for (const [scale, withOutput] of [
+    [1, true],
+    [0.5, true],
+    [0.25, false],
+    [0.05, false],
+  ] as const) {
+    const body = render(input, scale, withOutput);
+    if (body.length <= MAX_PULL_BODY) return body;
+  }
+  return render(
+    {
+      ...input,
+      result: {
+        ...input.result,
+        summary: "",
+        changes: "",
+        verification: "",
+        followUps: [],
+        learnings: [],
+        filesChanged: [],
+      },
+    },
+    0.01,
+    false,
+  );
+}
+
+export function pullTitle(title: string, failing: boolean): string {
+  return truncateEnd(failing ? `[failing] ${title}` : title, 250);
+}
