@@ -57,3 +57,42 @@ export function scanLines(text: string): MarkdownLine[] {
 export function isQuoteLine(line: string): boolean {
   return /^ {0,3}>/.test(line);
 }
+
+export interface CodeSpan {
+  /** Offset of the opening backtick run. */
+  start: number;
+  /** Offset just past the closing backtick run. */
+  end: number;
+  /** The span's content as CommonMark reads it: line endings as spaces, one padding space stripped. */
+  content: string;
+}
+
+/**
+ * Inline code spans in a piece of text: a run of N backticks up to the next run of exactly N.
+ * A run with no closing partner is literal text.
+ */
+export function findCodeSpans(text: string): CodeSpan[] {
+  const runs = [...text.matchAll(/`+/g)].map((m) => ({ at: m.index, length: m[0].length }));
+  // Run indices by length, with a cursor per length: finding each partner stays linear overall.
+  const byLength = new Map<number, { indices: number[]; cursor: number }>();
+  runs.forEach((r, i) => {
+    const entry = byLength.get(r.length) ?? { indices: [], cursor: 0 };
+    entry.indices.push(i);
+    byLength.set(r.length, entry);
+  });
+  const spans: CodeSpan[] = [];
+  for (let i = 0; i < runs.length; i++) {
+    const open = runs[i] as { at: number; length: number };
+    const entry = byLength.get(open.length) as { indices: number[]; cursor: number };
+    while (entry.cursor < entry.indices.length && (entry.indices[entry.cursor] as number) <= i)
+      entry.cursor++;
+    if (entry.cursor >= entry.indices.length) continue;
+    const closeIndex = entry.indices[entry.cursor] as number;
+    const close = runs[closeIndex] as { at: number; length: number };
+    let content = text.slice(open.at + open.length, close.at).replace(/\r\n|\r|\n/g, " ");
+    if (/^ [\s\S]* $/.test(content) && !/^ *$/.test(content)) content = content.slice(1, -1);
+    spans.push({ start: open.at, end: close.at + close.length, content });
+    i = closeIndex;
+  }
+  return spans;
+}

@@ -1,0 +1,432 @@
+// Handoff scripts: a task rendered as a sub-issue a fresh agent session can execute, and read back.
+//
+// The body is markdown a person can read and edit (Goal, dependency note, Files, Approach,
+// Constraints, Acceptance criteria as a task list, a Branch/Model/Size line) followed by a hidden
+// `task` marker holding the exact task and a digest of the visible text. Reading it back:
+// - marker valid and digest matching: the marker's task, exactly (`source: "marker"`);
+// - marker valid but the visible text edited by a person: the visible text, read leniently, wins;
+//   key, dependencies, parent and branch stay the marker's (`source: "edited"`);
+// - no marker (a script written by hand): the visible text read leniently (`source: "lenient"`).
+// The digest ignores line endings, trailing spaces, runs of blank lines and ticked task boxes, so
+// GitHub's CRLF round trip and ticking acceptance criteria are not edits.
+//
+// Size: GitHub rejects bodies over 65,536 characters. When a task does not fit, the longest free-text
+// fields of the visible text are cut first (the marker keeps the full task); if the marker alone is
+// too big, the task itself is cut the same way and marked `truncated`, and parsing warns about it.
+import { z } from "zod";
+import { Task, TaskKey, TaskSize, ModelChoice } from "./plan.ts";
+import type { AcceptanceCriterion, FileRef } from "./plan.ts";
+import { encodeMarker } from "./markers.ts";
+import { fnv1a32 } from "./digest.ts";
+import { codeSpan, normalizeNewlines, oneLine, safeSlice } from "./text.ts";
+import { closesFence, openFence } from "./markdown.ts";
+import type { Fence } from "./markdown.ts";
+import { parseLenient } from "./script-lenient.ts";
+import { slugifyKey } from "./slug.ts";
+
+export const MAX_ISSUE_TITLE_CHARS = 256;
+/** GitHub's limit on issue bodies. */
+export const MAX_ISSUE_BODY_CHARS = 65_536;
+
+export interface ScriptDependency {
+  key: string;
+  /** The dependency's sub-issue, when it exists already. */
+  issue?: number;
+  branch: string;
+}
+
+export interface ScriptContext {
+  /** The parent issue. */
+  parent: number;
+  /** This task's branch. */
+  branch: string;
+  /** The model choice to show and record; the task's own when absent. */
+  model?: string;
+  dependencies: ScriptDependency[];
+}
+
+/** The hidden record at the end of a handoff script. */
+export const TaskMarker = z.object({
+  v: z.literal(1),
+  parent: z.number().int().positive(),
+  key: TaskKey,
+  dependsOn: z.array(TaskKey),
+  dependsOnIssues: z.array(z.number().int().positive()).optional(),
+  model: ModelChoice.optional(),
+  size: TaskSize.optional(),
+  branch: z.string().min(1),
+  independentOf: z.array(TaskKey),
+  task: Task,
+  /** fnv1a32 of the normalised visible body (see visibleDigest). */
+  digest: z.string(),
+  /** The task did not fit GitHub's body limit and was cut. */
+  truncated: z.literal(true).optional(),
+});
+export type TaskMarker = z.infer<typeof TaskMarker>;
+
+export interface ScriptMetaOut {
+  parent?: number;
+  branch?: string;
+  model?: string;
+  source: "marker" | "edited" | "lenient";
+  /** Issues the task waits for: from the marker, or `#123` references in a hand-written note. */
+  dependsOnIssues: number[];
+  /** A hand-written dependency note, verbatim (it may name no issue). */
+  dependsOnNote?: string;
+}
+
+export type ParseScriptResult =
+  { ok: true; task: Task; meta: ScriptMetaOut; warnings: string[] } | { ok: false; errors: string[] };
+
+// ---------------------------------------------------------------------------------------------------
+// Rendering
+
+/** The issue title for a task: one line, at most 256 characters. */
+export function renderScriptTitle(task: Pick<Task, "title">): string {
+  return oneLine(task.title, MAX_ISSUE_TITLE_CHARS) || "Untitled task";
+}
+
+/**
+ * Escapes free text for the visible body: a `<!--` would hide the rest of the issue (and could fake
+ * a marker), `@name` would notify people, a line starting `#` would become a heading and an unclosed
+ * code fence would swallow the sections after it.
+ */
+export function escapeFreeText(text: string): string {
+  const escaped = normalizeNewlines(text)
+    .replace(/<!--/g, "&lt;!--")
+    .replace(/@(?=[A-Za-z0-9])/g, "@\u200B")
+    .replace(/^( {0,3})(#{1,6})(?=[ \t]|$)/gm, "$1\\$2");
+  return closeOpenFence(escaped);
+}
+
+function closeOpenFence(text: string): string {
+  let open: Fence | null = null;
+  for (const line of text.split("\n")) {
+    if (open) {
+      if (closesFence(line, open)) open = null;
+    } else open = openFence(line);
+  }
+  return open ? `${text}\n${open.char.repeat(open.length)}` : text;
+}
+
+/** Continuation lines of a list item are indented so they stay inside the item. */
+const indentItem = (text: string) => escapeFreeText(text).replace(/\n/g, "\n  ");
+
+function lineRangeText(file: FileRef): string {
+  if (!file.lines) return "";
+  const { start, end } = file.lines;
+  return start === end ? ` (line ${start})` : ` (lines ${start}–${end})`;
+}
+
+function renderFile(file: FileRef): string {
+  const note = file.note.trim() ? ` — ${indentItem(file.note.trim())}` : "";
+  return `- ${codeSpan(file.path)}${lineRangeText(file)}${note}`;
+}
+
+function renderCriterion(c: AcceptanceCriterion): string {
+  const command = c.command !== undefined ? `: ${codeSpan(c.command)}` : "";
+  return `- [ ] ${indentItem(c.text)}${command}`;
+}
+
+/** The dependency note: which work this task builds on and where to start from. */
+export function renderDependencyNote(dependencies: readonly ScriptDependency[]): string {
+  if (dependencies.length === 0) return "";
+  const names = dependencies.map((d) =>
+    d.issue !== undefined
+      ? `#${d.issue} (${codeSpan(d.key)})`
+      : `${codeSpan(d.key)} (sub-issue not created yet)`,
+  );
+  const start =
+    dependencies.length === 1
+      ? `start from its branch ${codeSpan((dependencies[0] as ScriptDependency).branch)}`
+      : `start from a branch that has their work (${dependencies.map((d) => codeSpan(d.branch)).join(", ")})`;
+  return `> **Depends on** ${names.join(", ")} — ${start}; re-read files before editing, line numbers may have moved.`;
+}
+
+function renderVisible(task: Task, ctx: ScriptContext, notice: string): string {
+  const parts: string[] = ["## Goal", escapeFreeText(task.goal.trim())];
+  if (task.context.trim()) parts.push(escapeFreeText(task.context.trim()));
+  const deps = renderDependencyNote(ctx.dependencies);
+  if (deps) parts.push(deps);
+  if (task.files.length) parts.push("## Files", task.files.map(renderFile).join("\n"));
+  if (task.approach.trim()) parts.push("## Approach", escapeFreeText(task.approach.trim()));
+  if (task.constraints.length) {
+    parts.push("## Constraints", task.constraints.map((c) => `- ${indentItem(c)}`).join("\n"));
+  }
+  parts.push("## Acceptance criteria", task.acceptance.map(renderCriterion).join("\n"));
+  if (notice) parts.push(notice);
+  const model = ctx.model ?? task.model;
+  const meta = [`**Branch:** ${codeSpan(ctx.branch)}`];
+  if (model !== undefined) meta.push(`**Model:** ${codeSpan(model)}`);
+  if (task.size !== undefined) meta.push(`**Size:** ${codeSpan(task.size)}`);
+  parts.push(meta.join(" · "));
+  return parts.join("\n\n");
+}
+
+/**
+ * The digest of a visible body. Normalised so that what GitHub or a person's ticking does without
+ * changing the content (CRLF, trailing spaces, blank-line runs, `[x]` boxes) is not an edit.
+ */
+export function visibleDigest(visible: string): string {
+  const norm = normalizeNewlines(visible)
+    .replace(/[ \t]+$/gm, "")
+    .replace(/^(\s*[-*+] )\[[xX]\]/gm, "$1[ ]")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+  return fnv1a32(norm);
+}
+
+function compose(
+  visibleTask: Task,
+  markerTask: Task,
+  ctx: ScriptContext,
+  truncated: boolean,
+  notice: string,
+) {
+  const visible = renderVisible(visibleTask, ctx, notice);
+  const issues = ctx.dependencies.map((d) => d.issue).filter((n): n is number => n !== undefined);
+  const model = ctx.model ?? markerTask.model;
+  const marker: TaskMarker = {
+    v: 1,
+    parent: ctx.parent,
+    key: markerTask.key,
+    dependsOn: markerTask.dependsOn,
+    ...(issues.length ? { dependsOnIssues: issues } : {}),
+    ...(model !== undefined ? { model } : {}),
+    ...(markerTask.size !== undefined ? { size: markerTask.size } : {}),
+    branch: ctx.branch,
+    independentOf: markerTask.independentOf,
+    task: markerTask,
+    digest: visibleDigest(visible),
+    ...(truncated ? { truncated: true as const } : {}),
+  };
+  return `${visible}\n\n${encodeMarker("task", marker)}\n`;
+}
+
+const VISIBLE_CUT_NOTICE =
+  "> [!NOTE]\n> Some text was cut to fit GitHub's issue size limit; the worker reads the full task from the hidden record.";
+const TASK_CUT_NOTICE =
+  "> [!WARNING]\n> This task was too long for a GitHub issue; some of its text was cut.";
+
+/**
+ * Caps a task's strings so that the longest are cut first ("water filling"): every string longer than
+ * `cap` is cut to `cap`. Free text only, unless `all` (paths and commands too; a cut command is dropped
+ * rather than run cut).
+ */
+function capTask(task: Task, cap: number, all: boolean): Task {
+  const cut = (s: string) => (s.length <= cap ? s : `${safeSlice(s, Math.max(1, cap - 1))}…`);
+  const cutMin1 = (s: string) => (s.length <= cap ? s : cut(s) || s.slice(0, 1));
+  return {
+    ...task,
+    title: all ? cutMin1(task.title) : task.title,
+    goal: cutMin1(task.goal),
+    context: cut(task.context),
+    approach: cut(task.approach),
+    files: task.files.map((f) => ({ ...f, path: all ? cutMin1(f.path) : f.path, note: cut(f.note) })),
+    constraints: task.constraints.map(cutMin1),
+    acceptance: task.acceptance.map((a) => {
+      const text = cutMin1(a.text);
+      if (a.command === undefined) return { ...a, text };
+      if (all && a.command.length > cap) {
+        const { command: _dropped, ...rest } = a;
+        return { ...rest, text };
+      }
+      return { ...a, text };
+    }),
+    ...(all && task.model !== undefined ? { model: cutMin1(task.model) } : {}),
+  };
+}
+
+/** The largest cap in [lo, hi] for which `fits` holds, or undefined when not even `lo` fits. */
+function largestFitting(lo: number, hi: number, fits: (cap: number) => boolean): number | undefined {
+  if (!fits(lo)) return undefined;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const longestString = (task: Task) =>
+  Math.max(
+    task.title.length,
+    task.goal.length,
+    task.context.length,
+    task.approach.length,
+    ...task.files.flatMap((f) => [f.path.length, f.note.length]),
+    ...task.constraints.map((c) => c.length),
+    ...task.acceptance.flatMap((a) => [a.text.length, a.command?.length ?? 0]),
+  );
+
+/** Renders a task as a sub-issue: title and body (always within GitHub's limits). */
+export function renderHandoffScript(task: Task, ctx: ScriptContext): { title: string; body: string } {
+  const title = renderScriptTitle(task);
+  const fits = (body: string) => body.length < MAX_ISSUE_BODY_CHARS;
+  const full = compose(task, task, ctx, false, "");
+  if (fits(full)) return { title, body: full };
+
+  const hi = longestString(task);
+  // 1. Cut the visible text only; the marker keeps everything.
+  const visibleCap = largestFitting(200, hi, (cap) =>
+    fits(compose(capTask(task, cap, false), task, ctx, false, VISIBLE_CUT_NOTICE)),
+  );
+  if (visibleCap !== undefined) {
+    return { title, body: compose(capTask(task, visibleCap, false), task, ctx, false, VISIBLE_CUT_NOTICE) };
+  }
+  // 2. Cut the task itself (free text, then everything), visible text and marker alike.
+  for (const all of [false, true]) {
+    const cap = largestFitting(2, hi, (c) => {
+      const t = capTask(task, c, all);
+      return fits(compose(t, t, ctx, true, TASK_CUT_NOTICE));
+    });
+    if (cap !== undefined) {
+      const t = capTask(task, cap, all);
+      return { title, body: compose(t, t, ctx, true, TASK_CUT_NOTICE) };
+    }
+  }
+  // Unreachable for valid tasks (every string capped at 2 characters fits many times over).
+  const t = capTask(task, 2, true);
+  return { title, body: compose(t, t, ctx, true, TASK_CUT_NOTICE) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Parsing
+
+const MARKER_RE = /<!-- handoff:task (\{[\s\S]*?\}) -->/g;
+
+/** The last valid task marker in a body and where it is; earlier ones may be quoted or forged. */
+function findMarker(
+  body: string,
+): { marker: TaskMarker; start: number; end: number } | { damaged: true } | null {
+  let found: { marker: TaskMarker; start: number; end: number } | null = null;
+  let damaged = false;
+  for (const m of body.matchAll(MARKER_RE)) {
+    let json: unknown;
+    try {
+      json = JSON.parse(m[1] as string);
+    } catch {
+      damaged = true;
+      continue;
+    }
+    const parsed = TaskMarker.safeParse(json);
+    if (parsed.success) found = { marker: parsed.data, start: m.index, end: m.index + m[0].length };
+    else damaged = true;
+  }
+  return found ?? (damaged ? { damaged: true } : null);
+}
+
+/**
+ * Reads a sub-issue body as a handoff script. `opts.title` is the issue title: the task's title when
+ * there is no marker, and a title edited on GitHub replaces the marker's. Never throws.
+ */
+export function parseHandoffScript(body: string, opts: { title?: string } = {}): ParseScriptResult {
+  const text = typeof body === "string" ? body : "";
+  const found = findMarker(text);
+  const warnings: string[] = [];
+  if (found && "damaged" in found) {
+    warnings.push("The hidden task record is damaged; the visible text was read instead.");
+  }
+  if (!found || "damaged" in found) return lenientTask(text, opts.title, warnings);
+
+  const { marker } = found;
+  const visible = text.slice(0, found.start) + text.slice(found.end);
+  const titleEdited =
+    opts.title !== undefined && opts.title.trim() !== "" && opts.title !== renderScriptTitle(marker.task);
+  const meta = {
+    parent: marker.parent,
+    branch: marker.branch,
+    dependsOnIssues: marker.dependsOnIssues ?? [],
+  };
+
+  if (visibleDigest(visible) === marker.digest) {
+    if (marker.truncated)
+      warnings.push("This task was cut to fit GitHub's issue size limit; some text is incomplete.");
+    const task = titleEdited ? { ...marker.task, title: oneLine(opts.title as string, 200) } : marker.task;
+    return {
+      ok: true,
+      task,
+      meta: { ...meta, ...(marker.model !== undefined ? { model: marker.model } : {}), source: "marker" },
+      warnings,
+    };
+  }
+
+  const read = parseLenient(visible);
+  if (!read.ok) return { ok: false, errors: read.errors.map((e) => `After editing: ${e}`) };
+  const f = read.fields;
+  const model = f.meta.model ?? marker.model;
+  const size = TaskSize.safeParse(f.meta.size);
+  const candidate = {
+    key: marker.key,
+    title: titleEdited ? oneLine(opts.title as string, 200) : marker.task.title,
+    goal: f.goal,
+    context: f.context,
+    files: f.files,
+    approach: f.approach,
+    constraints: f.constraints,
+    acceptance: f.acceptance,
+    dependsOn: marker.dependsOn,
+    ...(model !== undefined ? { model } : {}),
+    ...(size.success ? { size: size.data } : marker.size !== undefined ? { size: marker.size } : {}),
+    independentOf: marker.independentOf,
+  };
+  const parsed = Task.safeParse(candidate);
+  if (!parsed.success)
+    return { ok: false, errors: parsed.error.issues.map((i) => `After editing: ${i.message}`) };
+  const issues = [...new Set([...meta.dependsOnIssues, ...f.dependsOnIssues])];
+  return {
+    ok: true,
+    task: parsed.data,
+    meta: {
+      ...meta,
+      dependsOnIssues: issues,
+      ...(model !== undefined ? { model } : {}),
+      source: "edited",
+    },
+    warnings: [...warnings, ...read.warnings],
+  };
+}
+
+function lenientTask(body: string, title: string | undefined, warnings: string[]): ParseScriptResult {
+  const read = parseLenient(body);
+  if (!read.ok) return { ok: false, errors: read.errors };
+  const f = read.fields;
+  const chosenTitle = oneLine(title?.trim() ? title : (f.title ?? ""), 200);
+  if (!chosenTitle) return { ok: false, errors: ["No title: give the issue a title."] };
+  const size = f.meta.size !== undefined ? TaskSize.safeParse(f.meta.size.toLowerCase()) : undefined;
+  if (size && !size.success) warnings.push(`Size \`${f.meta.size}\` is not one of xs, s, m, l, xl; ignored.`);
+  const model =
+    f.meta.model !== undefined && ModelChoice.safeParse(f.meta.model).success ? f.meta.model : undefined;
+  const candidate = {
+    key: slugifyKey(chosenTitle),
+    title: chosenTitle,
+    goal: f.goal,
+    context: f.context,
+    files: f.files,
+    approach: f.approach,
+    constraints: f.constraints,
+    acceptance: f.acceptance,
+    dependsOn: f.dependsOnKeys.slice(0, 20),
+    ...(model !== undefined ? { model } : {}),
+    ...(size?.success ? { size: size.data } : {}),
+    independentOf: [],
+  };
+  const parsed = Task.safeParse(candidate);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((i) => `\`${i.path.join(".")}\`: ${i.message}`) };
+  }
+  return {
+    ok: true,
+    task: parsed.data,
+    meta: {
+      ...(f.meta.branch !== undefined ? { branch: f.meta.branch } : {}),
+      ...(model !== undefined ? { model } : {}),
+      source: "lenient",
+      dependsOnIssues: f.dependsOnIssues,
+      ...(f.dependsOnNote !== undefined ? { dependsOnNote: f.dependsOnNote } : {}),
+    },
+    warnings: [...warnings, ...read.warnings],
+  };
+}
+
+export { slugifyKey };
