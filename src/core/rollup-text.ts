@@ -10,8 +10,11 @@ import {
   stripInvisible,
 } from "./text.ts";
 
-// Tags that would end or restructure the collapsed sections this comment is built from.
-const STRUCTURAL_TAG_RE = /<(\/?)(details|summary)(?=[\s/>]|$)/gi;
+// Tags that would end or restructure the collapsed sections this comment is built from, and the tags
+// GFM's tag filter disarms anyway (raw-text elements: a browser reads everything after an unclosed
+// `<script>` or `<textarea>` as its content, whatever container it is in).
+const STRUCTURAL_TAG_RE =
+  /<(\/?)(details|summary|script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?=[\s/>]|$)/gi;
 
 /** Text without what a reader cannot see: HTML comments (and so no fake markers), invisible characters. */
 export function stripHidden(text: string): string {

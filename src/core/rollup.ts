@@ -157,7 +157,7 @@ function banners(v: View): string[] {
       .join("; ");
     const more = failed.length > MAX_BANNER_TASKS ? `; and ${failed.length - MAX_BANNER_TASKS} more` : "";
     const blocked = v.count("blocked");
-    const behind = blocked ? ` ${plural(blocked, "task")} wait behind them.` : "";
+    const behind = blocked ? ` ${blocked} blocked behind ${failed.length === 1 ? "it" : "them"}.` : "";
     const retry =
       failed.length === 1 ? `/handoff retry ${(failed[0] as TaskView).task.key}` : "/handoff retry failed";
     out.push(
@@ -302,7 +302,7 @@ function report(t: TaskView): Report | undefined {
   }
   if (task.attempt > 1) meta.push(`attempt ${task.attempt}`);
   if (task.run?.url && SAFE_URL_RE.test(task.run.url)) meta.push(`[run](${task.run.url})`);
-  const open = ["<details>", summaryTag, "", ...(meta.length ? [meta.join(" · "), ""] : [])].join("\n");
+  const open = `<details>\n${summaryTag}\n\n${meta.length ? `${meta.join(" · ")}\n\n` : ""}`;
 
   const fields: Field[] = [];
   const add = (heading: string, text: string | undefined) => {

@@ -89,6 +89,27 @@ export function decodeLabel(text: string): string {
     .replace(/\uFB02\u00B0(\w+)\u00B6\u00DF/g, (m, name: string) => NAMED[name] ?? m);
 }
 
+interface HtmlElementLike {
+  textContent: string | null;
+  closest(selector: string): unknown;
+}
+export interface HtmlDocumentLike {
+  querySelectorAll(selector: string): ArrayLike<HtmlElementLike>;
+}
+
+/**
+ * HTML parsed the way a browser does (jsdom, already loaded for Mermaid): unclosed elements are closed
+ * by their containers, so tests can ask where rendered markdown really ends up.
+ */
+export async function parseHtml(html: string): Promise<HtmlDocumentLike> {
+  await loadMermaid();
+  const w = (
+    globalThis as { window?: { DOMParser: new () => { parseFromString(s: string, t: string): unknown } } }
+  ).window;
+  if (!w) throw new Error("no window");
+  return new w.DOMParser().parseFromString(html, "text/html") as HtmlDocumentLike;
+}
+
 /** The contents of every ```mermaid block in a markdown document. */
 export function mermaidBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```mermaid\n([\s\S]*?)\n```$/gm)].map((m) => m[1] as string);
