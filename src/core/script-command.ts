@@ -2,6 +2,7 @@
 // command fails a task that met its criteria, while a missing one only leaves the check to the agent.
 //
 // In order:
+// 0. `text:` followed by a fenced code block (the rendered form of a multi-line command): the block.
 // 1. A trailing code span after a colon — `Unit tests pass: \`npm test\`` (the rendered format) — is
 //    the command when it looks like one: a known tool, a script path, an environment assignment, or
 //    any text with a space in it. The text is what comes before the colon.
@@ -238,6 +239,9 @@ const STOP_WORDS = new Set([
   "-",
 ]);
 
+/** `text:` followed by a fenced block: the rendered form of a multi-line command. */
+const FENCED_COMMAND_RE = /^([\s\S]*?):[ \t]*\n(`{3,}|~{3,})([^\n`]*)\n([\s\S]*?)\n\2[ \t]*$/;
+
 const ENV_RE = /^[A-Z_][A-Z0-9_]*=\S*$/;
 const SCRIPT_PATH_RE = /^(?:\.{1,2}\/\S+|[\w.-]+\/[\w./-]*\.(?:sh|py|rb|js|mjs|cjs|ts|pl|php|ps1))$/;
 
@@ -249,6 +253,10 @@ export interface ExtractedCriterion {
 /** Splits an acceptance item into its text and (when one is recognisable) its command. */
 export function extractCommand(item: string): ExtractedCriterion {
   const text = item.trim();
+  const block = FENCED_COMMAND_RE.exec(text);
+  if (block && (block[1] as string).trim() !== "" && (block[4] as string).trim() !== "") {
+    return { text: (block[1] as string).trim(), command: block[4] as string };
+  }
   const spans = findCodeSpans(text);
 
   const last = spans[spans.length - 1];

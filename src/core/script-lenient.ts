@@ -1,8 +1,8 @@
 // Reads a handoff script a person wrote (or edited) into task fields, as far as it can be read.
 // Section finding is in script-sections.ts, list items in script-blocks.ts, acceptance commands in
 // script-command.ts; this file turns sections into fields and says what it had to guess or drop.
-import { findCodeSpans } from "./markdown.ts";
-import { normalizeNewlines, stripHtmlComments, stripInvisible, truncateEnd } from "./text.ts";
+import { findCodeSpans, scanLines } from "./markdown.ts";
+import { normalizeNewlines, stripInvisible, truncateEnd } from "./text.ts";
 import { scanSections } from "./script-sections.ts";
 import type { Section, ScriptMeta } from "./script-sections.ts";
 import { isRule, splitBlocks, splitParagraphs } from "./script-blocks.ts";
@@ -47,9 +47,51 @@ export interface LenientFields {
 export type LenientResult =
   { ok: true; fields: LenientFields; warnings: string[] } | { ok: false; errors: string[] };
 
-/** Undoes the renderer's escapes and removes what a reader cannot see. */
+/** Removes what a reader cannot see: invisible characters and HTML comments outside code. */
 export function cleanBody(body: string): string {
-  return stripHtmlComments(stripInvisible(normalizeNewlines(body)));
+  return stripCommentsOutsideCode(stripInvisible(normalizeNewlines(body)));
+}
+
+/**
+ * HTML comments are hidden when rendered, except inside fenced code and code spans (where a rendered
+ * script shows paths and commands literally). A comment may span lines; an unclosed one runs to the end.
+ */
+export function stripCommentsOutsideCode(text: string): string {
+  const out: string[] = [];
+  let inComment = false;
+  for (const line of scanLines(text)) {
+    if (line.code && !inComment) {
+      out.push(line.text);
+      continue;
+    }
+    const spans = findCodeSpans(line.text);
+    const inSpan = (i: number) => spans.some((s) => i >= s.start && i < s.end);
+    let visible = "";
+    let i = 0;
+    while (i < line.text.length) {
+      if (inComment) {
+        const end = line.text.indexOf("-->", i);
+        if (end < 0) {
+          i = line.text.length;
+          break;
+        }
+        i = end + 3;
+        inComment = false;
+        continue;
+      }
+      let open = line.text.indexOf("<!--", i);
+      while (open >= 0 && inSpan(open)) open = line.text.indexOf("<!--", open + 1);
+      if (open < 0) {
+        visible += line.text.slice(i);
+        break;
+      }
+      visible += line.text.slice(i, open);
+      i = open + 4;
+      inComment = true;
+    }
+    if (!(visible === "" && line.text !== "" && line.text.trim() !== "")) out.push(visible);
+  }
+  return out.join("\n");
 }
 
 /** Undoes renderer escapes inside free text: `\#` at a line start and `&lt;!--`. */

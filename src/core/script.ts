@@ -18,7 +18,7 @@ import { Task, TaskKey, TaskSize, ModelChoice } from "./plan.ts";
 import type { AcceptanceCriterion, FileRef } from "./plan.ts";
 import { encodeMarker } from "./markers.ts";
 import { fnv1a32 } from "./digest.ts";
-import { codeSpan, normalizeNewlines, oneLine, safeSlice } from "./text.ts";
+import { codeSpan, fenceFor, normalizeNewlines, oneLine, safeSlice } from "./text.ts";
 import { closesFence, openFence } from "./markdown.ts";
 import type { Fence } from "./markdown.ts";
 import { parseLenient } from "./script-lenient.ts";
@@ -118,14 +118,28 @@ function lineRangeText(file: FileRef): string {
   return start === end ? ` (line ${start})` : ` (lines ${start}–${end})`;
 }
 
+/**
+ * A one-line code span. A line break inside a code span lets the next line start an HTML block
+ * (`<!--` would hide the rest of the issue), so breaks are shown as spaces.
+ */
+const inlineCode = (text: string) => codeSpan(text.replace(/\r\n|\r|\n/g, " "));
+
 function renderFile(file: FileRef): string {
   const note = file.note.trim() ? ` — ${indentItem(file.note.trim())}` : "";
-  return `- ${codeSpan(file.path)}${lineRangeText(file)}${note}`;
+  return `- ${inlineCode(file.path)}${lineRangeText(file)}${note}`;
 }
 
+/**
+ * A criterion: `- [ ] text: \`command\``. A multi-line command, or one after text with backticks
+ * (which could pair with the command's and expose it as markdown), goes in a fenced block in the item.
+ */
 function renderCriterion(c: AcceptanceCriterion): string {
-  const command = c.command !== undefined ? `: ${codeSpan(c.command)}` : "";
-  return `- [ ] ${indentItem(c.text)}${command}`;
+  const text = `- [ ] ${indentItem(c.text)}`;
+  if (c.command === undefined) return text;
+  if (!/[\r\n]/.test(c.command) && !c.text.includes("`")) return `${text}: ${inlineCode(c.command)}`;
+  const command = normalizeNewlines(c.command);
+  const fence = fenceFor(command);
+  return `${text}:\n  ${fence}sh\n${command.replace(/^/gm, "  ")}\n  ${fence}`;
 }
 
 /** The dependency note: which work this task builds on and where to start from. */
@@ -138,8 +152,8 @@ export function renderDependencyNote(dependencies: readonly ScriptDependency[]):
   );
   const start =
     dependencies.length === 1
-      ? `start from its branch ${codeSpan((dependencies[0] as ScriptDependency).branch)}`
-      : `start from a branch that has their work (${dependencies.map((d) => codeSpan(d.branch)).join(", ")})`;
+      ? `start from its branch ${inlineCode((dependencies[0] as ScriptDependency).branch)}`
+      : `start from a branch that has their work (${dependencies.map((d) => inlineCode(d.branch)).join(", ")})`;
   return `> **Depends on** ${names.join(", ")} — ${start}; re-read files before editing, line numbers may have moved.`;
 }
 
@@ -156,9 +170,9 @@ function renderVisible(task: Task, ctx: ScriptContext, notice: string): string {
   parts.push("## Acceptance criteria", task.acceptance.map(renderCriterion).join("\n"));
   if (notice) parts.push(notice);
   const model = ctx.model ?? task.model;
-  const meta = [`**Branch:** ${codeSpan(ctx.branch)}`];
-  if (model !== undefined) meta.push(`**Model:** ${codeSpan(model)}`);
-  if (task.size !== undefined) meta.push(`**Size:** ${codeSpan(task.size)}`);
+  const meta = [`**Branch:** ${inlineCode(ctx.branch)}`];
+  if (model !== undefined) meta.push(`**Model:** ${inlineCode(model)}`);
+  if (task.size !== undefined) meta.push(`**Size:** ${inlineCode(task.size)}`);
   parts.push(meta.join(" · "));
   return parts.join("\n\n");
 }
@@ -293,27 +307,43 @@ export function renderHandoffScript(task: Task, ctx: ScriptContext): { title: st
 // ---------------------------------------------------------------------------------------------------
 // Parsing
 
-const MARKER_RE = /<!-- handoff:task (\{[\s\S]*?\}) -->/g;
+const MARKER_OPEN = "<!-- handoff:task ";
+const MARKER_CLOSE = " -->";
 
-/** The last valid task marker in a body and where it is; earlier ones may be quoted or forged. */
+/**
+ * The last valid task marker in a body and where it is. Scans every marker opener: an opener shown
+ * literally in a code span (a path, a command) must not swallow the real marker after it, and an
+ * earlier marker (quoted from another issue) loses to the renderer's, which comes last.
+ */
 function findMarker(
   body: string,
 ): { marker: TaskMarker; start: number; end: number } | { damaged: true } | null {
-  let found: { marker: TaskMarker; start: number; end: number } | null = null;
   let damaged = false;
-  for (const m of body.matchAll(MARKER_RE)) {
-    let json: unknown;
+  let tries = 0;
+  const previous = (start: number) => (start <= 0 ? -1 : body.lastIndexOf(MARKER_OPEN, start - 1));
+  // A bounded number of candidates keeps a body stuffed with openers linear.
+  for (
+    let start = body.lastIndexOf(MARKER_OPEN);
+    start >= 0 && tries < 50;
+    start = previous(start), tries++
+  ) {
+    // encodeMarker escapes "--" and ">" in the JSON, so the first "-->" after the opener ends it.
+    const close = body.indexOf(MARKER_CLOSE, start + MARKER_OPEN.length);
+    if (close < 0) continue;
+    const json = body.slice(start + MARKER_OPEN.length, close);
+    if (!json.startsWith("{")) continue;
+    let data: unknown;
     try {
-      json = JSON.parse(m[1] as string);
+      data = JSON.parse(json);
     } catch {
       damaged = true;
       continue;
     }
-    const parsed = TaskMarker.safeParse(json);
-    if (parsed.success) found = { marker: parsed.data, start: m.index, end: m.index + m[0].length };
-    else damaged = true;
+    const parsed = TaskMarker.safeParse(data);
+    if (parsed.success) return { marker: parsed.data, start, end: close + MARKER_CLOSE.length };
+    damaged = true;
   }
-  return found ?? (damaged ? { damaged: true } : null);
+  return damaged ? { damaged: true } : null;
 }
 
 /**
