@@ -273,6 +273,8 @@ const GRAPH_DROPPED = "*The dependency graph is left out to fit GitHub's comment
 interface Field {
   heading: string;
   text: string;
+  /** Share of the room when the report is cut: what went wrong and what was done matter most. */
+  weight: number;
 }
 
 interface Report {
@@ -305,13 +307,13 @@ function report(t: TaskView): Report | undefined {
   const open = `<details>\n${summaryTag}\n\n${meta.length ? `${meta.join(" · ")}\n\n` : ""}`;
 
   const fields: Field[] = [];
-  const add = (heading: string, text: string | undefined) => {
+  const add = (heading: string, text: string | undefined, weight = 1) => {
     const clean = neutralize(text ?? "").trim();
-    if (clean) fields.push({ heading, text: clean });
+    if (clean) fields.push({ heading, text: clean, weight });
   };
-  if (reason) add(t.status === "failed" ? "Why it failed" : "Why it was cancelled", reason);
+  if (reason) add(t.status === "failed" ? "Why it failed" : "Why it was cancelled", reason, 3);
   if (r) {
-    add("Summary", r.summary);
+    add("Summary", r.summary, 3);
     add("What changed", r.changes);
     add("Verification", r.verification);
     add(
@@ -379,7 +381,18 @@ function reports(v: View, room?: number): string | undefined {
   const notes = reps.reduce((n, r) => n + truncationNote(r).length + 2, 0);
   const caps = fairShares(sums, room - fixed - notes);
   if (caps.some((c, i) => c < (sums[i] as number) && c < MIN_REPORT_CHARS)) return undefined;
-  return assemble(reps.map((r, i) => renderReport(r, fairShares(lengths[i] as number[], caps[i] as number))));
+  return assemble(
+    reps.map((r, i) =>
+      renderReport(
+        r,
+        fairShares(
+          lengths[i] as number[],
+          caps[i] as number,
+          r.fields.map((f) => f.weight),
+        ),
+      ),
+    ),
+  );
 }
 
 // ---- totals -------------------------------------------------------------------------------------
