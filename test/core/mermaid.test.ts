@@ -346,7 +346,7 @@ describe("renderDependencyGraph properties", () => {
         );
         expect(new Set(g.edges.map(([a, b]) => `${a}>${b}`))).toEqual(expected);
       }),
-      { numRuns: 100 },
+      { numRuns: 75 },
     );
   });
 
