@@ -243,7 +243,8 @@ const STOP_WORDS = new Set([
 const FENCED_COMMAND_RE = /^([\s\S]*?):[ \t]*\n(`{3,}|~{3,})([^\n`]*)\n([\s\S]*?)\n\2[ \t]*$/;
 
 const ENV_RE = /^[A-Z_][A-Z0-9_]*=\S*$/;
-const SCRIPT_PATH_RE = /^(?:\.{1,2}\/\S+|[\w.-]+\/[\w./-]*\.(?:sh|py|rb|js|mjs|cjs|ts|pl|php|ps1))$/;
+/** `./x`, `../x`, or a shell/Python/Ruby/Perl script path (a `.ts` file is source, not a command). */
+const SCRIPT_PATH_RE = /^(?:\.{1,2}\/\S+|[\w.-]+\/[\w./-]*\.(?:sh|bash|py|rb|pl|ps1))$/;
 
 export interface ExtractedCriterion {
   text: string;
@@ -326,7 +327,7 @@ function proseCommands(prose: string): { at: number; command: string }[] {
       if (clean !== raw) break;
     }
     const argCount = words.length - (j - i) - 1;
-    if (argCount >= 1 || hasEnv || SOLO_TOOLS.has(tool)) {
+    if (argCount >= 1 || hasEnv || SOLO_TOOLS.has(tool) || SCRIPT_PATH_RE.test(tool)) {
       out.push({ at: tokens[i]?.at ?? 0, command: words.join(" ") });
       i = stoppedBefore ? k - 1 : k;
     }
@@ -343,5 +344,9 @@ function isProseTool(tool: string, next: string): boolean {
 
 /** Sentence punctuation after a command word is not part of it: `type-check,` `build.` `lint)`. */
 function stripTrailing(word: string): string {
-  return word.replace(/[,;:.!?)\]”’"']+$/, "");
+  // A final "." ends a sentence after a word (`build.`), not in a path pattern (`./...`).
+  return word
+    .replace(/[,;:!?)\]”’"']+$/, "")
+    .replace(/(?<=[\p{L}\p{N}_])\.$/u, "")
+    .replace(/[,;:!?)\]”’"']+$/, "");
 }

@@ -113,7 +113,8 @@ export function parseFileItem(item: string, many = false): FileRef[] {
   // The note is the item as written unless the item is nothing but the path (and its lines).
   const leftover = text
     .replace(best.code ? /`+[^`]*`+/ : best.path, "")
-    .replace(/(?:~?\s*lines?\s+~?\d+(?:\s*(?:[-–—]|to|through|\.\.)\s*\d+)?|[:#]L?\d+(?:[-–]L?\d+)?)/gi, "")
+    .replace(/~?\s*lines?\s+~?\d+(?:\s*(?:[-–—]|to|through|\.\.)\s*\d+)?/gi, "")
+    .replace(/[:#]?\bL?\d+(?:\s*[-–—]\s*L?\d+)?\b/g, "")
     .replace(/[\s()[\],;:.—–-]+/g, "");
   return [{ path: best.path, ...(lines ? { lines } : {}), note: leftover === "" ? "" : text }];
 }

@@ -17,6 +17,7 @@ export function slugifyKey(title: string): string {
   if (slug === "") return `task-${fnv1a32(title)}`;
   if (slug.length <= MAX_TASK_KEY_LENGTH) return slug;
   const cut = slug.slice(0, MAX_TASK_KEY_LENGTH);
+  if (slug[MAX_TASK_KEY_LENGTH] === "-") return cut;
   const lastDash = cut.lastIndexOf("-");
   // Cut at the last word boundary unless that throws away more than half the room.
   const atWord = lastDash >= MAX_TASK_KEY_LENGTH / 2 ? cut.slice(0, lastDash) : cut;
