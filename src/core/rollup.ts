@@ -36,6 +36,8 @@ export interface RollupInput {
   now: string;
   /** Whether to list the commands a person can use next (default true). */
   commandsHint?: boolean;
+  /** Things a person should know about the plan's state (a sub-issue that no longer parses, …). */
+  problems?: readonly string[];
   /** Size limit in characters (default ROLLUP_MAX_CHARS); smaller values are for tests and previews. */
   maxChars?: number;
 }
@@ -128,6 +130,7 @@ function headline(v: View): string {
 }
 
 const MAX_BANNER_TASKS = 5;
+const MAX_PROBLEMS = 10;
 
 function banners(v: View): string[] {
   const { record, decision } = v.input;
@@ -166,6 +169,12 @@ function banners(v: View): string[] {
         `**${plural(failed.length, "task")} failed:** ${listed}${more}.${behind} Comment ${codeSpan(retry)} to run again.`,
       ),
     );
+  }
+  const problems = v.input.problems ?? [];
+  if (problems.length) {
+    const listed = problems.slice(0, MAX_PROBLEMS).map((p) => `> - ${cellText(p, 300)}`);
+    if (problems.length > MAX_PROBLEMS) listed.push(`> - and ${problems.length - MAX_PROBLEMS} more`);
+    out.push(`> [!WARNING]\n> **Needs attention:**\n>\n${listed.join("\n")}`);
   }
   if (decision?.halted === "budget_exhausted" && !record.cancelled) {
     out.push(

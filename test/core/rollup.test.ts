@@ -146,6 +146,18 @@ describe("renderRollup: banners", () => {
     expect(body).toContain("- `/handoff retry failed`: run every failed task again");
   });
 
+  it("lists problems a person should know about, at most ten, contained in the callout", async () => {
+    const problems = Array.from({ length: 12 }, (_, i) => `#${i} no longer parses\n\`\`\`\nfence`);
+    const body = render([task("a"), task("b")], { problems });
+    expect(body).toContain("> [!WARNING]\n> **Needs attention:**\n>\n> - #0 no longer parses ``` fence\n");
+    expect(body).toContain("> - #9 no longer parses");
+    expect(body).not.toContain("> - #10 no longer parses");
+    expect(body).toContain("> - and 2 more\n");
+    const doc = await parseHtml(html(body));
+    expect(Array.from(doc.querySelectorAll("h4")).map((h) => h.textContent)).toContain("Totals");
+    expect(render([task("a")])).not.toContain("Needs attention");
+  });
+
   it("warns when the budget is exhausted", () => {
     const tasks = [task("a")];
     const decision = schedule({
