@@ -455,7 +455,7 @@ function totalsSection(v: View): string {
       formatCost(t.workerCost, t.workerUnpriced),
     ]),
     planner
-      ? row(`Planning (${cellText(codeSpan(planner.model), 100)})`, [
+      ? row(`Planning (${escapeTableCell(codeSpan(oneLine(stripHidden(planner.model), 80)))})`, [
           ...usageCells(planner.usage),
           formatUsd(planner.costUsd),
         ])
