@@ -1,0 +1,342 @@
+// The request pipeline: route (openapi-backend), validate the request, authenticate,
+// authorize, rate-limit, inject faults, handle, validate the response, record everything.
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Operation } from "openapi-backend";
+import { actorLabel, authenticate } from "./auth.ts";
+import type { Core } from "./core.ts";
+import { ApiError, DOCS } from "./errors.ts";
+import type { FaultInjector } from "./faults.ts";
+import type { HandlerContext, HandlerMap, HandlerResult } from "./handlers/types.ts";
+import { PrimaryRateLimit, SECONDARY_RATE_LIMIT_MESSAGE, type SecondaryRateLimit } from "./limits.ts";
+import type { Actor, RepoState } from "./model.ts";
+import type { Actions } from "./ops/actions.ts";
+import {
+  ANY_CALLER,
+  CONTENT_CREATING,
+  JWT_ONLY,
+  permissionLevel,
+  requiredPermission,
+  requiredRole,
+  roleAtLeast,
+} from "./policy.ts";
+import type { CallRecord, Violation, ViolationKind } from "./records.ts";
+import { foldMultiSegment, type LoadedSpec } from "./spec.ts";
+
+export interface PipelineDeps {
+  spec: LoadedSpec;
+  core: Core;
+  actions: Actions;
+  handlers: HandlerMap;
+  primary: PrimaryRateLimit;
+  secondary: SecondaryRateLimit | null;
+  faults: FaultInjector;
+  calls: CallRecord[];
+  violations: Violation[];
+  internal: Record<string, (body: unknown) => Promise<unknown>>;
+}
+
+const BODY_LIMIT = 50 * 1024 * 1024;
+const BODY_FIELDS_CAPPED = new Set([
+  "issues/create",
+  "issues/update",
+  "issues/create-comment",
+  "issues/update-comment",
+  "pulls/create",
+  "pulls/update",
+]);
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT) chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function queryObject(url: URL): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key);
+    out[key] = all.length === 1 ? all[0]! : all;
+  }
+  return out;
+}
+
+interface AjvError {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+function describeErrors(errors: AjvError[] | null | undefined): string {
+  return (errors ?? [])
+    .map((e) => {
+      const where = e.instancePath || "/";
+      const extra = e.params?.missingProperty ? ` '${String(e.params.missingProperty)}'` : "";
+      return `For '${where}': ${e.message ?? "is invalid"}${extra}.`;
+    })
+    .join("\n");
+}
+
+const requestId = () =>
+  `${randomBytes(2).toString("hex")}:${randomBytes(3).toString("hex")}:${randomBytes(4).toString("hex")}`.toUpperCase();
+
+export function createPipeline(deps: PipelineDeps) {
+  const { spec, core, faults } = deps;
+  const { store } = core;
+
+  function violation(kind: ViolationKind, v: Omit<Violation, "kind" | "at">): void {
+    deps.violations.push({ kind, ...v, at: new Date().toISOString() });
+  }
+
+  function repoAccessible(actor: Actor, repo: RepoState): boolean {
+    const fullName = `${repo.owner.login}/${repo.name}`.toLowerCase();
+    const token = actor.token;
+    if (token?.repositories && !token.repositories.has(fullName)) return false;
+    if (actor.kind === "installation") {
+      const inst = store.installationFor(repo);
+      return !!inst && inst.id === token?.installationId;
+    }
+    if (!repo.private) return true;
+    if (actor.kind === "actions") return true;
+    return !!actor.user && store.roleOf(repo, actor.user.login) !== null;
+  }
+
+  /** Throws the error GitHub would give this actor for this operation on this repository. */
+  function authorize(actor: Actor, operationId: string, method: string, repo: RepoState | null): void {
+    if (ANY_CALLER.has(operationId)) return;
+    if (JWT_ONLY.has(operationId)) {
+      if (actor.kind !== "app") throw new ApiError(401, "A JSON web token could not be decoded");
+      return;
+    }
+    if (actor.kind === "app") {
+      throw new ApiError(401, "A JSON web token could not be decoded: use an installation access token here");
+    }
+    if (actor.kind === "anonymous" && method !== "get") throw new ApiError(401, "Requires authentication");
+    if (!repo) return;
+    if (!repoAccessible(actor, repo)) throw new ApiError(404, "Not Found");
+    const token = actor.token;
+    if (token?.permissions) {
+      const level = permissionLevel(token.permissions, requiredPermission(operationId));
+      if (level === "none" || (method !== "get" && level !== "write")) {
+        throw new ApiError(403, "Resource not accessible by integration");
+      }
+    } else if (actor.kind === "user" && actor.user) {
+      const needed = requiredRole(operationId, method);
+      const role = store.roleOf(repo, actor.user.login) ?? (repo.private ? null : "read");
+      if (needed && !roleAtLeast(role, needed)) {
+        throw new ApiError(403, "Resource not accessible by personal access token");
+      }
+    }
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const end = core.activity.begin();
+    const method = (req.method ?? "GET").toLowerCase();
+    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
+    let path = url.pathname;
+    if (path === "/api/v3" || path.startsWith("/api/v3/")) path = path.slice("/api/v3".length) || "/";
+    const query = queryObject(url);
+    const headers: Record<string, string> = {};
+    let status = 500;
+    let body: unknown = null;
+    let requestBody: unknown = null;
+    let operation: Operation | undefined;
+    let actor: Actor = { kind: "anonymous", user: null, token: null };
+    let faultKind: CallRecord["fault"];
+    try {
+      const raw = await readBody(req);
+      if (path.startsWith("/_emulator/")) {
+        const internal = deps.internal[path.slice("/_emulator/".length)];
+        const result = internal ? await internal(JSON.parse(raw.toString("utf8") || "null")) : undefined;
+        res.writeHead(internal ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(result ?? {}));
+        return;
+      }
+      const record = (v: ViolationKind, message: string, details?: unknown) =>
+        violation(v, { method: method.toUpperCase(), path, operationId: operation?.operationId ?? null, status, message, details });
+      ({ status, body } = await (async (): Promise<{ status: number; body: unknown }> => {
+        if (raw.length > 0) {
+          try {
+            requestBody = JSON.parse(raw.toString("utf8"));
+          } catch {
+            status = 400;
+            record("invalid-request", "Problems parsing JSON");
+            return { status, body: new ApiError(400, "Problems parsing JSON").body() };
+          }
+        }
+        // `GET .../contents/` (the root) has an empty {path}; route it as ".".
+        const routed = foldMultiSegment(spec, method, path.replace(/^(\/repos\/[^/]+\/[^/]+\/contents)\/?$/, "$1/."));
+        const request = { method, path: routed, headers: req.headers as Record<string, string>, query, body: requestBody };
+        operation = spec.api.router.matchOperation(request) as Operation | undefined;
+        if (!operation) {
+          status = 404;
+          record("unknown-route", `${method.toUpperCase()} ${path} is not in the GitHub OpenAPI subset (routes.ts)`);
+          return { status, body: new ApiError(404, "Not Found").body() };
+        }
+        const operationId = operation.operationId!;
+        const validation = spec.api.validator.validateRequest(request, operation);
+        if (!validation.valid) {
+          status = 422;
+          const message = `Invalid request.\n\n${describeErrors(validation.errors as AjvError[])}`;
+          record("invalid-request", message, validation.errors);
+          return { status, body: new ApiError(422, message).body() };
+        }
+        const bodyText = (requestBody as { body?: unknown } | null)?.body;
+        if (BODY_FIELDS_CAPPED.has(operationId) && typeof bodyText === "string" && bodyText.length > core.limits.maxBodyLength) {
+          status = 422;
+          const message = `body is too long (maximum is ${core.limits.maxBodyLength} characters)`;
+          record("invalid-request", message, { length: bodyText.length });
+          return { status, body: new ApiError(422, "Validation Failed", { errors: [{ resource: "Issue", code: "custom", field: "body", message }] }).body() };
+        }
+        const coerced = (validation as { coerced?: { params?: Record<string, unknown>; query?: Record<string, unknown> } }).coerced;
+        const params = coerced?.params ?? spec.api.router.parseRequest(request, operation).params;
+
+        const authenticated = authenticate(store, req.headers.authorization, store.now().getTime());
+        if (authenticated instanceof ApiError) {
+          status = authenticated.status;
+          record("unauthorized", authenticated.message);
+          return { status, body: authenticated.body() };
+        }
+        actor = authenticated;
+        const actorKey = actorLabel(store, actor) ?? `anonymous@${req.socket.remoteAddress ?? ""}`;
+        const rate = deps.primary.consume(actorKey, operationId !== "rate-limit/get");
+        Object.assign(headers, deps.primary.headers(rate));
+        if (rate.exceeded) {
+          status = 403;
+          return { status, body: new ApiError(403, `API rate limit exceeded for ${actorKey}.`).body() };
+        }
+
+        let repo: RepoState | null = null;
+        if (typeof params.owner === "string" && typeof params.repo === "string") {
+          repo = store.repo(params.owner, params.repo) ?? null;
+          if (!repo) throw new ApiError(404, "Not Found");
+        }
+        try {
+          authorize(actor, operationId, method, repo);
+        } catch (error) {
+          if (error instanceof ApiError && error.status === 401) record("unauthorized", error.message);
+          throw error;
+        }
+
+        const fault = faults.take({ operationId, method, template: operation.path, path });
+        if (fault) {
+          faultKind = fault.kind;
+          if (fault.kind === "delay") await new Promise((r) => setTimeout(r, fault.delayMs ?? 100));
+          if (fault.kind === "status") {
+            status = fault.status ?? 502;
+            return { status, body: { message: fault.message ?? "Server Error", documentation_url: DOCS, status: String(status) } };
+          }
+          if (fault.kind === "secondary-rate-limit") {
+            status = 403;
+            headers["retry-after"] = String(fault.retryAfter ?? 1);
+            return { status, body: secondaryLimitBody() };
+          }
+        }
+        if (deps.secondary && CONTENT_CREATING.has(operationId)) {
+          const wait = deps.secondary.take(actorKey);
+          if (wait > 0) {
+            status = 403;
+            headers["retry-after"] = String(wait);
+            return { status, body: secondaryLimitBody() };
+          }
+        }
+
+        const handler = deps.handlers[operationId];
+        if (!handler) {
+          status = 501;
+          record("unknown-route", `no emulator handler for ${operationId}`);
+          return { status, body: new ApiError(501, `${operationId} is not emulated`).body() };
+        }
+        const ctx: HandlerContext = {
+          core,
+          actions: deps.actions,
+          operationId,
+          params,
+          query: coerced?.query ?? query,
+          body: requestBody,
+          actor,
+          repo,
+          requestUrl: new URL(url.pathname + url.search, `http://${req.headers.host ?? "127.0.0.1"}`),
+        };
+        const result: HandlerResult = await handler(ctx);
+        status = result.status;
+        Object.assign(headers, result.headers ?? {});
+        return { status, body: result.body ?? null };
+      })().catch((error: unknown) => {
+        if (error instanceof ApiError) {
+          status = error.status;
+          Object.assign(headers, error.headers);
+          return { status, body: error.body() };
+        }
+        status = 500;
+        record("invalid-response", `emulator error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        return { status, body: new ApiError(500, "Server Error").body() };
+      }));
+
+      // Injected failures are deliberate; everything else the emulator says must match the spec.
+      if (operation && (!faultKind || faultKind === "delay")) checkResponse(operation, status, body, record);
+
+      const text = status === 204 || body === null ? "" : JSON.stringify(body);
+      res.writeHead(status, {
+        ...(text ? { "content-type": "application/json; charset=utf-8" } : {}),
+        "x-github-media-type": "github.v3; format=json",
+        "x-github-api-version-selected": "2022-11-28",
+        "x-github-request-id": requestId(),
+        ...headers,
+      });
+      res.end(text);
+    } catch (error) {
+      if (!res.headersSent) res.writeHead(500).end(String(error));
+    } finally {
+      if (!path.startsWith("/_emulator/")) {
+        deps.calls.push({
+          method: method.toUpperCase(),
+          path,
+          route: operation?.path ?? null,
+          operationId: operation?.operationId ?? null,
+          status,
+          query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v])),
+          requestBody,
+          actor: actorLabel(store, actor),
+          auth: actor.kind,
+          ...(faultKind ? { fault: faultKind } : {}),
+          at: new Date().toISOString(),
+        });
+      }
+      end();
+    }
+  };
+
+  function checkResponse(
+    operation: Operation,
+    status: number,
+    body: unknown,
+    record: (v: ViolationKind, message: string, details?: unknown) => void,
+  ): void {
+    const documented = Object.keys(operation.responses ?? {});
+    if (documented.includes(String(status)) || documented.includes("default")) {
+      const result = spec.api.validator.validateResponse(status === 204 ? null : body, operation, status);
+      if (!result.valid) {
+        record("invalid-response", `response ${status} does not match ${operation.operationId}'s schema`, result.errors);
+      }
+    } else if (status < 400) {
+      record("invalid-response", `status ${status} is not documented for ${operation.operationId}`);
+    } else if (typeof (body as { message?: unknown } | null)?.message !== "string") {
+      record("invalid-response", `error ${status} lacks GitHub's error shape`);
+    }
+  }
+}
+
+function secondaryLimitBody() {
+  return {
+    message: `${SECONDARY_RATE_LIMIT_MESSAGE} ${requestId()}.`,
+    documentation_url: "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+    status: "403",
+  };
+}
