@@ -1,7 +1,8 @@
 // Authorization header → actor. Installation and Actions tokens are issued by the emulator,
 // user tokens are registered by tests, and GitHub App JWTs are verified against the app key.
 import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
-import { ApiError, unauthorized } from "./errors.ts";
+import type { ApiError} from "./errors.ts";
+import { unauthorized } from "./errors.ts";
 import type { Actor, AppState, TokenState, User } from "./model.ts";
 import type { Store } from "./store.ts";
 
@@ -35,7 +36,12 @@ export function verifyAppJwt(app: AppState, token: string, nowMs: number): ApiEr
   if (!header || !payload || header.alg !== "RS256") {
     return unauthorized("A JSON web token could not be decoded");
   }
-  const signed = verify("RSA-SHA256", Buffer.from(`${h}.${p}`), appPublicKey(app), Buffer.from(s!, "base64url"));
+  const signed = verify(
+    "RSA-SHA256",
+    Buffer.from(`${h}.${p}`),
+    appPublicKey(app),
+    Buffer.from(s!, "base64url"),
+  );
   if (!signed) return unauthorized("A JSON web token could not be decoded");
   const now = Math.floor(nowMs / 1000);
   const { iss, iat, exp } = payload;
@@ -49,7 +55,9 @@ export function verifyAppJwt(app: AppState, token: string, nowMs: number): ApiEr
   }
   if (exp - now > 600 + 30) return unauthorized("'Expiration time' claim ('exp') is too far in the future");
   if (typeof iat !== "number" || iat > now + 60) {
-    return unauthorized("'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued");
+    return unauthorized(
+      "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued",
+    );
   }
   return null;
 }

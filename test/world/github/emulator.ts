@@ -12,6 +12,7 @@ import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
 import { createBareRepository, installPushHook } from "./git-init.ts";
 import { BareRepo } from "./git-repo.ts";
 import { allHandlers } from "./handlers/index.ts";
+import type { HandlerMap } from "./handlers/types.ts";
 import { createPipeline } from "./http-server.ts";
 import { PrimaryRateLimit, SecondaryRateLimit, type SecondaryLimitOptions } from "./limits.ts";
 import type { IssueState, RepoState, Role, RunConclusion, RunState } from "./model.ts";
@@ -48,6 +49,11 @@ export interface GitHubEmulatorOptions {
   limits?: Partial<Limits>;
   now?: () => Date;
   port?: number;
+  /**
+   * Replace operation handlers (by operationId), e.g. to simulate a GitHub quirk. Their
+   * responses are still validated against the spec.
+   */
+  overrides?: HandlerMap;
 }
 
 export interface CreateRepoOptions {
@@ -185,7 +191,13 @@ export class GitHubEmulator {
   /** The GitHub App: pass id and privateKey to Probot / @octokit/auth-app. */
   get app() {
     const app = this.core.store.app;
-    return { id: app.id, slug: app.slug, clientId: app.clientId, privateKey: app.privateKey, botLogin: app.bot.login };
+    return {
+      id: app.id,
+      slug: app.slug,
+      clientId: app.clientId,
+      privateKey: app.privateKey,
+      botLogin: app.bot.login,
+    };
   }
 
   private get store(): Store {
@@ -213,7 +225,10 @@ export class GitHubEmulator {
     const bareDir = join(this.tempRoot, "repos", owner.login, `${options.name}.git`);
     await createBareRepository(
       bareDir,
-      { ...(options.files ? { files: options.files } : {}), ...(options.fromDir ? { fromDir: options.fromDir } : {}) },
+      {
+        ...(options.files ? { files: options.files } : {}),
+        ...(options.fromDir ? { fromDir: options.fromDir } : {}),
+      },
       defaultBranch,
       { name: owner.login, email: store.noreplyEmail(owner) },
     );
@@ -233,7 +248,10 @@ export class GitHubEmulator {
       pushedAt: now,
       deleteBranchOnMerge: options.deleteBranchOnMerge ?? false,
       collaborators: new Map(
-        Object.entries(options.collaborators ?? {}).map(([login, role]) => [store.user(login).login.toLowerCase(), role]),
+        Object.entries(options.collaborators ?? {}).map(([login, role]) => [
+          store.user(login).login.toLowerCase(),
+          role,
+        ]),
       ),
       nextNumber: 1,
       issues: new Map(),
@@ -330,12 +348,24 @@ export class GitHubEmulator {
     return { id: c.id, url: String(rendered.url), htmlUrl: String(rendered.html_url) };
   }
 
-  async addLabels(input: { owner: string; repo: string; issueNumber: number; labels: string[]; as?: string }) {
+  async addLabels(input: {
+    owner: string;
+    repo: string;
+    issueNumber: number;
+    labels: string[];
+    as?: string;
+  }) {
     const issue = this.issueState(input.owner, input.repo, input.issueNumber);
     await addLabels(this.core, issue, input.labels, this.store.user(input.as ?? issue.repo.owner.login));
   }
 
-  async updateIssue(input: { owner: string; repo: string; issueNumber: number; patch: IssuePatch; as?: string }) {
+  async updateIssue(input: {
+    owner: string;
+    repo: string;
+    issueNumber: number;
+    patch: IssuePatch;
+    as?: string;
+  }) {
     const issue = this.issueState(input.owner, input.repo, input.issueNumber);
     await updateIssue(this.core, issue, this.store.user(input.as ?? issue.repo.owner.login), input.patch);
   }
@@ -386,7 +416,10 @@ export class GitHubEmulator {
   }
 
   /** Completes a run no runner executes (e.g. when a test plays the worker itself). */
-  completeRun(id: number, result: { conclusion: RunConclusion; outputs?: Record<string, string>; summary?: string }) {
+  completeRun(
+    id: number,
+    result: { conclusion: RunConclusion; outputs?: Record<string, string>; summary?: string },
+  ) {
     const run = this.actions.run(id);
     if (!run) throw new Error(`no run ${id}`);
     if (run.status === "queued") this.actions.start(run);
@@ -398,7 +431,8 @@ export class GitHubEmulator {
       .allRuns()
       .filter(
         (r) =>
-          (!filter.workflow || r.workflow.path.endsWith(`/${filter.workflow}`)) && (!filter.event || r.event === filter.event),
+          (!filter.workflow || r.workflow.path.endsWith(`/${filter.workflow}`)) &&
+          (!filter.event || r.event === filter.event),
       )
       .map(toRunRecord);
   }
@@ -488,13 +522,19 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     });
   }
   const tempRoot = await mkdtemp(join(tmpdir(), "handoff-gh-"));
-  const handlers = allHandlers({
-    tokenTtlMs,
-    rateLimitOf: (ctx) => {
-      const { exceeded: _exceeded, ...state } = primary.consume(actorLabel(store, ctx.actor) ?? "anonymous", false);
-      return state;
-    },
-  });
+  const handlers: HandlerMap = {
+    ...allHandlers({
+      tokenTtlMs,
+      rateLimitOf: (ctx) => {
+        const { exceeded: _exceeded, ...state } = primary.consume(
+          actorLabel(store, ctx.actor) ?? "anonymous",
+          false,
+        );
+        return state;
+      },
+    }),
+    ...options.overrides,
+  };
   const pipeline = createPipeline({
     spec,
     core,
@@ -506,7 +546,11 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     ...records,
     internal: {
       push: async (body) => {
-        const { repo: fullName, updates, pusher } = body as { repo: string; updates: RefUpdate[]; pusher?: string };
+        const {
+          repo: fullName,
+          updates,
+          pusher,
+        } = body as { repo: string; updates: RefUpdate[]; pusher?: string };
         const [owner, name] = fullName.split("/");
         const repo = store.repo(owner!, name!);
         if (!repo) throw new Error(`push to unknown repository ${fullName}`);

@@ -19,7 +19,11 @@ export class ApiError extends Error {
   constructor(
     status: number,
     message: string,
-    options: { errors?: ValidationErrorItem[]; documentationUrl?: string; headers?: Record<string, string> } = {},
+    options: {
+      errors?: ValidationErrorItem[];
+      documentationUrl?: string;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(message);
     this.status = status;

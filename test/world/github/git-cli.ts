@@ -43,17 +43,21 @@ export function gitRaw(args: string[], options: GitOptions): Promise<GitOutput> 
     const child = spawn("git", args, {
       cwd: options.cwd,
       env: isolatedGitEnv(options.env),
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.stdout!.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr!.on("data", (chunk: Buffer) => err.push(chunk));
     child.on("error", reject);
     child.on("close", (code) =>
       resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8") }),
     );
-    child.stdin.end(options.input ?? "");
+    if (child.stdin) {
+      // git may exit before reading all of its input; that is its answer, not our error.
+      child.stdin.on("error", () => {});
+      child.stdin.end(options.input);
+    }
   });
 }
 

@@ -86,7 +86,11 @@ process.stdin.on("end", async () => {
 `;
 
 /** Installs hooks/post-receive so real `git push`es reach the emulator's push handler. */
-export async function installPushHook(bareDir: string, notifyUrl: string, repoFullName: string): Promise<void> {
+export async function installPushHook(
+  bareDir: string,
+  notifyUrl: string,
+  repoFullName: string,
+): Promise<void> {
   const hooks = join(bareDir, "hooks");
   await mkdir(hooks, { recursive: true });
   await writeFile(join(hooks, "notify-emulator.mjs"), HOOK_SCRIPT);

@@ -114,7 +114,11 @@ export class BareRepo {
   }
 
   async refs(prefix = "refs/"): Promise<RefInfo[]> {
-    const out = await this.run(["for-each-ref", "--format=%(refname)%00%(objectname)%00%(objecttype)", prefix]);
+    const out = await this.run([
+      "for-each-ref",
+      "--format=%(refname)%00%(objectname)%00%(objecttype)",
+      prefix,
+    ]);
     return out
       .split("\n")
       .filter(Boolean)
@@ -157,13 +161,20 @@ export class BareRepo {
 
   /** Commits reachable from `head` but not from any of `exclude`, newest first. */
   async commitsBetween(head: string, exclude: string[], limit?: number): Promise<string[]> {
-    const args = ["rev-list", ...(limit ? [`--max-count=${limit}`] : []), head, ...exclude.map((e) => `^${e}`)];
+    const args = [
+      "rev-list",
+      ...(limit ? [`--max-count=${limit}`] : []),
+      head,
+      ...exclude.map((e) => `^${e}`),
+    ];
     const out = await this.run([...args, "--"]);
     return out.split("\n").filter(Boolean);
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
-    return (await gitRaw(["merge-base", "--is-ancestor", ancestor, descendant], { cwd: this.dir })).code === 0;
+    return (
+      (await gitRaw(["merge-base", "--is-ancestor", ancestor, descendant], { cwd: this.dir })).code === 0
+    );
   }
 
   async mergeBase(a: string, b: string): Promise<string | null> {
@@ -173,11 +184,13 @@ export class BareRepo {
 
   /** Files changed from `from` to `to`, with line counts and unified patches. */
   async diff(from: string, to: string, withPatch = true): Promise<DiffEntry[]> {
-    const raw = (await gitRaw(["diff", "--raw", "-z", "-M", "--no-abbrev", from, to], { cwd: this.dir })).stdout
+    const raw = (
+      await gitRaw(["diff", "--raw", "-z", "-M", "--no-abbrev", from, to], { cwd: this.dir })
+    ).stdout
       .toString("utf8")
       .split("\0");
     const entries: DiffEntry[] = [];
-    for (let i = 0; i < raw.length - 1; ) {
+    for (let i = 0; i < raw.length - 1;) {
       const meta = raw[i++]!.split(" ");
       const letter = meta[4]![0]!;
       const newSha = meta[3]!;
@@ -193,7 +206,7 @@ export class BareRepo {
       });
     }
     const numstat = (await this.run(["diff", "--numstat", "-z", "-M", from, to])).split("\0");
-    for (let i = 0; i < numstat.length; ) {
+    for (let i = 0; i < numstat.length;) {
       const head = numstat[i++];
       if (!head) continue;
       const [adds, dels, path] = head.split("\t");

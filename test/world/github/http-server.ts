@@ -8,7 +8,8 @@ import type { Core } from "./core.ts";
 import { ApiError, DOCS } from "./errors.ts";
 import type { FaultInjector } from "./faults.ts";
 import type { HandlerContext, HandlerMap, HandlerResult } from "./handlers/types.ts";
-import { PrimaryRateLimit, SECONDARY_RATE_LIMIT_MESSAGE, type SecondaryRateLimit } from "./limits.ts";
+import type { PrimaryRateLimit} from "./limits.ts";
+import { SECONDARY_RATE_LIMIT_MESSAGE, type SecondaryRateLimit } from "./limits.ts";
 import type { Actor, RepoState } from "./model.ts";
 import type { Actions } from "./ops/actions.ts";
 import {
@@ -155,11 +156,20 @@ export function createPipeline(deps: PipelineDeps) {
       if (path.startsWith("/_emulator/")) {
         const internal = deps.internal[path.slice("/_emulator/".length)];
         const result = internal ? await internal(JSON.parse(raw.toString("utf8") || "null")) : undefined;
-        res.writeHead(internal ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(result ?? {}));
+        res
+          .writeHead(internal ? 200 : 404, { "content-type": "application/json" })
+          .end(JSON.stringify(result ?? {}));
         return;
       }
       const record = (v: ViolationKind, message: string, details?: unknown) =>
-        violation(v, { method: method.toUpperCase(), path, operationId: operation?.operationId ?? null, status, message, details });
+        violation(v, {
+          method: method.toUpperCase(),
+          path,
+          operationId: operation?.operationId ?? null,
+          status,
+          message,
+          details,
+        });
       ({ status, body } = await (async (): Promise<{ status: number; body: unknown }> => {
         if (raw.length > 0) {
           try {
@@ -171,12 +181,25 @@ export function createPipeline(deps: PipelineDeps) {
           }
         }
         // `GET .../contents/` (the root) has an empty {path}; route it as ".".
-        const routed = foldMultiSegment(spec, method, path.replace(/^(\/repos\/[^/]+\/[^/]+\/contents)\/?$/, "$1/."));
-        const request = { method, path: routed, headers: req.headers as Record<string, string>, query, body: requestBody };
+        const routed = foldMultiSegment(
+          spec,
+          method,
+          path.replace(/^(\/repos\/[^/]+\/[^/]+\/contents)\/?$/, "$1/."),
+        );
+        const request = {
+          method,
+          path: routed,
+          headers: req.headers as Record<string, string>,
+          query,
+          body: requestBody,
+        };
         operation = spec.api.router.matchOperation(request) as Operation | undefined;
         if (!operation) {
           status = 404;
-          record("unknown-route", `${method.toUpperCase()} ${path} is not in the GitHub OpenAPI subset (routes.ts)`);
+          record(
+            "unknown-route",
+            `${method.toUpperCase()} ${path} is not in the GitHub OpenAPI subset (routes.ts)`,
+          );
           return { status, body: new ApiError(404, "Not Found").body() };
         }
         const operationId = operation.operationId!;
@@ -188,13 +211,24 @@ export function createPipeline(deps: PipelineDeps) {
           return { status, body: new ApiError(422, message).body() };
         }
         const bodyText = (requestBody as { body?: unknown } | null)?.body;
-        if (BODY_FIELDS_CAPPED.has(operationId) && typeof bodyText === "string" && bodyText.length > core.limits.maxBodyLength) {
+        if (
+          BODY_FIELDS_CAPPED.has(operationId) &&
+          typeof bodyText === "string" &&
+          bodyText.length > core.limits.maxBodyLength
+        ) {
           status = 422;
           const message = `body is too long (maximum is ${core.limits.maxBodyLength} characters)`;
           record("invalid-request", message, { length: bodyText.length });
-          return { status, body: new ApiError(422, "Validation Failed", { errors: [{ resource: "Issue", code: "custom", field: "body", message }] }).body() };
+          return {
+            status,
+            body: new ApiError(422, "Validation Failed", {
+              errors: [{ resource: "Issue", code: "custom", field: "body", message }],
+            }).body(),
+          };
         }
-        const coerced = (validation as { coerced?: { params?: Record<string, unknown>; query?: Record<string, unknown> } }).coerced;
+        const coerced = (
+          validation as { coerced?: { params?: Record<string, unknown>; query?: Record<string, unknown> } }
+        ).coerced;
         const params = coerced?.params ?? spec.api.router.parseRequest(request, operation).params;
 
         const authenticated = authenticate(store, req.headers.authorization, store.now().getTime());
@@ -230,7 +264,14 @@ export function createPipeline(deps: PipelineDeps) {
           if (fault.kind === "delay") await new Promise((r) => setTimeout(r, fault.delayMs ?? 100));
           if (fault.kind === "status") {
             status = fault.status ?? 502;
-            return { status, body: { message: fault.message ?? "Server Error", documentation_url: DOCS, status: String(status) } };
+            return {
+              status,
+              body: {
+                message: fault.message ?? "Server Error",
+                documentation_url: DOCS,
+                status: String(status),
+              },
+            };
           }
           if (fault.kind === "secondary-rate-limit") {
             status = 403;
@@ -275,7 +316,10 @@ export function createPipeline(deps: PipelineDeps) {
           return { status, body: error.body() };
         }
         status = 500;
-        record("invalid-response", `emulator error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        record(
+          "invalid-response",
+          `emulator error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
         return { status, body: new ApiError(500, "Server Error").body() };
       }));
 
@@ -301,7 +345,9 @@ export function createPipeline(deps: PipelineDeps) {
           route: operation?.path ?? null,
           operationId: operation?.operationId ?? null,
           status,
-          query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v])),
+          query: Object.fromEntries(
+            Object.entries(query).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]),
+          ),
           requestBody,
           actor: actorLabel(store, actor),
           auth: actor.kind,
@@ -323,7 +369,11 @@ export function createPipeline(deps: PipelineDeps) {
     if (documented.includes(String(status)) || documented.includes("default")) {
       const result = spec.api.validator.validateResponse(status === 204 ? null : body, operation, status);
       if (!result.valid) {
-        record("invalid-response", `response ${status} does not match ${operation.operationId}'s schema`, result.errors);
+        record(
+          "invalid-response",
+          `response ${status} does not match ${operation.operationId}'s schema`,
+          result.errors,
+        );
       }
     } else if (status < 400) {
       record("invalid-response", `status ${status} is not documented for ${operation.operationId}`);
@@ -336,7 +386,8 @@ export function createPipeline(deps: PipelineDeps) {
 function secondaryLimitBody() {
   return {
     message: `${SECONDARY_RATE_LIMIT_MESSAGE} ${requestId()}.`,
-    documentation_url: "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+    documentation_url:
+      "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
     status: "403",
   };
 }

@@ -20,7 +20,16 @@ export interface LabelState {
   default: boolean;
 }
 
-export const REACTION_CONTENTS = ["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"] as const;
+export const REACTION_CONTENTS = [
+  "+1",
+  "-1",
+  "laugh",
+  "confused",
+  "heart",
+  "hooray",
+  "rocket",
+  "eyes",
+] as const;
 export type ReactionContent = (typeof REACTION_CONTENTS)[number];
 
 export interface ReactionState {

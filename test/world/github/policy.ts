@@ -36,7 +36,11 @@ export function requiredPermission(operationId: string): string[] {
   if (scope === "pulls") return name === "merge" ? ["contents"] : ["pull_requests"];
   if (scope === "actions") return ["actions"];
   if (scope === "git") return ["contents"];
-  if (operationId === "repos/get-content" || operationId === "repos/get-commit" || operationId === "repos/get-branch") {
+  if (
+    operationId === "repos/get-content" ||
+    operationId === "repos/get-commit" ||
+    operationId === "repos/get-branch"
+  ) {
     return ["contents"];
   }
   return ["metadata"];
@@ -55,7 +59,11 @@ export function requiredRole(operationId: string, method: string): Role | null {
   ) {
     return "read";
   }
-  if (operationId === "issues/update" || operationId === "issues/update-comment" || operationId === "issues/delete-comment") {
+  if (
+    operationId === "issues/update" ||
+    operationId === "issues/update-comment" ||
+    operationId === "issues/delete-comment"
+  ) {
     return "triage";
   }
   return "write";
@@ -66,7 +74,10 @@ export function roleAtLeast(role: Role | null, needed: Role): boolean {
 }
 
 /** Permission level a token has for any of `names` ("none" if absent). */
-export function permissionLevel(permissions: Record<string, string>, names: string[]): "none" | "read" | "write" {
+export function permissionLevel(
+  permissions: Record<string, string>,
+  names: string[],
+): "none" | "read" | "write" {
   let best: "none" | "read" | "write" = "none";
   for (const name of names) {
     const level = name === "metadata" ? (permissions[name] ?? "read") : permissions[name];

@@ -13,7 +13,8 @@ export function parseFileCommands(text: string): Record<string, string> {
       const [, name, delimiter] = heredoc;
       const value: string[] = [];
       for (i += 1; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]!);
-      if (i >= lines.length) throw new Error(`file command for "${name}": delimiter "${delimiter}" not found`);
+      if (i >= lines.length)
+        throw new Error(`file command for "${name}": delimiter "${delimiter}" not found`);
       out[name!] = value.join("\n");
     } else if (eq > 0) {
       out[line.slice(0, eq)] = line.slice(eq + 1);

@@ -147,7 +147,8 @@ export class Runner implements RunExecutor {
       );
       const issued = issueToken(store, "actions", store.actionsBot, {
         repositories: [`${run.repo.owner.login}/${run.repo.name}`],
-        permissions: file?.permissions ?? defaultTokenPermissions(this.options.defaultTokenPermissions ?? "restricted"),
+        permissions:
+          file?.permissions ?? defaultTokenPermissions(this.options.defaultTokenPermissions ?? "restricted"),
         ttlMs: timeoutMs + 60_000,
         nowMs: Date.now(),
       });
@@ -170,7 +171,9 @@ export class Runner implements RunExecutor {
         [PUSHER_ENV]: store.actionsBot.login,
       };
       if (run.cancelRequested) slot.reason = "cancelled";
-      const result = slot.reason ? { code: null, stdout: "", stderr: "" } : await this.spawn(run, slot, env, paths, timeoutMs);
+      const result = slot.reason
+        ? { code: null, stdout: "", stderr: "" }
+        : await this.spawn(run, slot, env, paths, timeoutMs);
       const outputs: Record<string, string> = {};
       let stderr = result.stderr;
       let failedCommands = false;
@@ -184,10 +187,21 @@ export class Runner implements RunExecutor {
       const conclusion: RunConclusion =
         slot.reason ?? (result.code === 0 && !failedCommands ? "success" : "failure");
       run.durationMs = Math.round(performance.now() - started);
-      actions.complete(run, { conclusion, outputs, summary, stdout: result.stdout, stderr, exitCode: result.code });
+      actions.complete(run, {
+        conclusion,
+        outputs,
+        summary,
+        stdout: result.stdout,
+        stderr,
+        exitCode: result.code,
+      });
     } catch (error) {
       run.durationMs = Math.round(performance.now() - started);
-      actions.complete(run, { conclusion: "failure", stderr: `runner error: ${String(error)}\n`, exitCode: null });
+      actions.complete(run, {
+        conclusion: "failure",
+        stderr: `runner error: ${String(error)}\n`,
+        exitCode: null,
+      });
     } finally {
       if (token) store.tokens.delete(token);
     }
@@ -196,7 +210,9 @@ export class Runner implements RunExecutor {
   private baseEnv(): Record<string, string> {
     if (this.options.inheritEnv) return { ...(process.env as Record<string, string>) };
     const keep = ["PATH", "HOME", "LANG", "TZ", "TMPDIR"];
-    return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
+    return Object.fromEntries(
+      keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]),
+    );
   }
 
   /** Fresh directories and a full clone of the repository at the run's ref, as actions/checkout leaves it. */
@@ -227,11 +243,16 @@ export class Runner implements RunExecutor {
     await mkdir(join(root, "work", run.repo.name), { recursive: true });
     await git(["clone", "--quiet", run.repo.git.dir, workspace], { cwd: root });
     const branch = run.ref.startsWith("refs/heads/") ? run.ref.slice("refs/heads/".length) : null;
-    await git(["checkout", "--quiet", ...(branch ? ["-B", branch] : ["--detach"]), run.headSha], { cwd: workspace });
-    if (branch) await git(["branch", "--quiet", `--set-upstream-to=origin/${branch}`, branch], { cwd: workspace });
+    await git(["checkout", "--quiet", ...(branch ? ["-B", branch] : ["--detach"]), run.headSha], {
+      cwd: workspace,
+    });
+    if (branch)
+      await git(["branch", "--quiet", `--set-upstream-to=origin/${branch}`, branch], { cwd: workspace });
     const bot = this.ctx.store.actionsBot;
     await git(["config", "user.name", bot.login], { cwd: workspace });
-    await git(["config", "user.email", `${bot.id}+${bot.login}@users.noreply.github.com`], { cwd: workspace });
+    await git(["config", "user.email", `${bot.id}+${bot.login}@users.noreply.github.com`], {
+      cwd: workspace,
+    });
     run.workspace = workspace;
     return paths;
   }

@@ -26,7 +26,8 @@ function walk(node: Json, keysAreNames: boolean): Json {
   if (Array.isArray(node)) return node.map((item) => walk(item, false));
   if (node === null || typeof node !== "object") return node;
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(node)) out[key] = walk(value, !keysAreNames && NAME_MAPS.has(key));
+  for (const [key, value] of Object.entries(node))
+    out[key] = walk(value, !keysAreNames && NAME_MAPS.has(key));
   if (!keysAreNames && out.nullable === true) return rewriteNullable(out);
   if (!keysAreNames && out.nullable === false) delete out.nullable;
   return out;

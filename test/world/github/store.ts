@@ -57,7 +57,13 @@ export class Store {
     this.urls = new Urls("http://127.0.0.1");
     const slug = appOptions.slug ?? "handoff";
     const owner = this.user(appOptions.owner ?? "handoff-dev");
-    const bot: User = { login: `${slug}[bot]`, id: this.ids.allocate("bot"), type: "Bot", name: null, email: null };
+    const bot: User = {
+      login: `${slug}[bot]`,
+      id: this.ids.allocate("bot"),
+      type: "Bot",
+      name: null,
+      email: null,
+    };
     this.users.set(bot.login.toLowerCase(), bot);
     this.users.set(ACTIONS_BOT_LOGIN, {
       login: ACTIONS_BOT_LOGIN,

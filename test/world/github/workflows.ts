@@ -30,12 +30,26 @@ export interface WorkflowFile {
   runName: string | undefined;
   on: Record<string, WorkflowTrigger>;
   /** The first job: the one the runner simulates. */
-  job: { id: string; timeoutMinutes: number | undefined; steps: WorkflowStep[]; env: Record<string, unknown> };
+  job: {
+    id: string;
+    timeoutMinutes: number | undefined;
+    steps: WorkflowStep[];
+    env: Record<string, unknown>;
+  };
   /** `permissions:` for GITHUB_TOKEN (job level over workflow level); undefined when not declared. */
   permissions: Record<string, string> | undefined;
 }
 
-const TOKEN_SCOPES = ["actions", "checks", "contents", "deployments", "issues", "packages", "pull_requests", "statuses"];
+const TOKEN_SCOPES = [
+  "actions",
+  "checks",
+  "contents",
+  "deployments",
+  "issues",
+  "packages",
+  "pull_requests",
+  "statuses",
+];
 
 function normalizePermissions(value: unknown): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
@@ -64,8 +78,10 @@ function normalizeOn(on: unknown): Record<string, WorkflowTrigger> {
     return Object.fromEntries(
       Object.entries(on as Record<string, unknown>).map(([event, config]) => {
         const c = (config ?? {}) as Record<string, unknown>;
-        const types = typeof c.types === "string" ? [c.types] : Array.isArray(c.types) ? c.types.map(String) : undefined;
-        const inputs = c.inputs && typeof c.inputs === "object" ? (c.inputs as Record<string, DispatchInput>) : undefined;
+        const types =
+          typeof c.types === "string" ? [c.types] : Array.isArray(c.types) ? c.types.map(String) : undefined;
+        const inputs =
+          c.inputs && typeof c.inputs === "object" ? (c.inputs as Record<string, DispatchInput>) : undefined;
         return [event, { ...(types ? { types } : {}), ...(inputs ? { inputs } : {}) }];
       }),
     );
@@ -110,7 +126,8 @@ export async function readWorkflows(git: BareRepo, commit: string): Promise<Work
     if (entry.type !== "blob" || !/\.ya?ml$/.test(entry.path)) continue;
     const path = `${WORKFLOWS_DIR}/${entry.path}`;
     const key = `${entry.sha}:${path}`;
-    if (!parsedBySha.has(key)) parsedBySha.set(key, parseWorkflow(path, (await git.readBlob(entry.sha)).toString("utf8")));
+    if (!parsedBySha.has(key))
+      parsedBySha.set(key, parseWorkflow(path, (await git.readBlob(entry.sha)).toString("utf8")));
     const parsed = parsedBySha.get(key);
     if (parsed) out.push(parsed);
   }
@@ -118,7 +135,11 @@ export async function readWorkflows(git: BareRepo, commit: string): Promise<Work
 }
 
 /** The workflow file at `path` in `commit`, parsed; null when absent or unparseable. */
-export async function readWorkflowAt(git: BareRepo, commit: string, path: string): Promise<WorkflowFile | null> {
+export async function readWorkflowAt(
+  git: BareRepo,
+  commit: string,
+  path: string,
+): Promise<WorkflowFile | null> {
   const entry = await git.entryAt(commit, path);
   if (!entry || entry.type !== "blob") return null;
   return parseWorkflow(path, (await git.readBlob(entry.sha)).toString("utf8"));

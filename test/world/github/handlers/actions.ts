@@ -65,7 +65,9 @@ export const actionHandlers: HandlerMap = {
     const repo = repoOf(ctx);
     const id = String(ctx.params.workflow_id);
     const found = await ctx.actions.findWorkflow(repo, id);
-    const known = found?.state ?? [...repo.workflows.values()].find((w) => String(w.id) === id || w.path.endsWith(`/${id}`));
+    const known =
+      found?.state ??
+      [...repo.workflows.values()].find((w) => String(w.id) === id || w.path.endsWith(`/${id}`));
     if (!known) throw notFound();
     return runList(
       ctx,

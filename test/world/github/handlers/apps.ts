@@ -8,7 +8,10 @@ import type { HandlerMap } from "./types.ts";
 import { bodyOf, created, ok, pageOf, repoOf } from "./types.ts";
 
 /** A token may ask for less than the app has, never more. */
-function narrowPermissions(app: Record<string, string>, wanted?: Record<string, string>): Record<string, string> {
+function narrowPermissions(
+  app: Record<string, string>,
+  wanted?: Record<string, string>,
+): Record<string, string> {
   if (!wanted) return app;
   for (const [name, level] of Object.entries(wanted)) {
     const has = app[name];
@@ -45,7 +48,11 @@ export function appHandlers(tokenTtlMs: number): HandlerMap {
       const { store } = ctx.core;
       const inst = store.installationById(Number(ctx.params.installation_id));
       if (!inst) throw notFound();
-      const body = bodyOf<{ repositories?: string[]; repository_ids?: number[]; permissions?: Record<string, string> }>(ctx);
+      const body = bodyOf<{
+        repositories?: string[];
+        repository_ids?: number[];
+        permissions?: Record<string, string>;
+      }>(ctx);
       const owned = [...store.repos.values()].filter((r) => r.owner === inst.account);
       let scoped: typeof owned | null = null;
       if (body.repositories || body.repository_ids) {
@@ -79,15 +86,22 @@ export function appHandlers(tokenTtlMs: number): HandlerMap {
     "apps/list-repos-accessible-to-installation": (ctx) => {
       const { store } = ctx.core;
       const token = ctx.actor.token;
-      if (ctx.actor.kind !== "installation" || !token) throw new ApiError(403, "This endpoint requires an installation token");
+      if (ctx.actor.kind !== "installation" || !token)
+        throw new ApiError(403, "This endpoint requires an installation token");
       const inst = store.installationById(token.installationId!);
       const repos = [...store.repos.values()].filter(
-        (r) => r.owner === inst?.account && (!token.repositories || token.repositories.has(`${r.owner.login}/${r.name}`.toLowerCase())),
+        (r) =>
+          r.owner === inst?.account &&
+          (!token.repositories || token.repositories.has(`${r.owner.login}/${r.name}`.toLowerCase())),
       );
       const page = pageOf(ctx, repos, (r) => repository(r, store.urls));
       return {
         ...page,
-        body: { total_count: repos.length, repositories: page.body, repository_selection: token.repositories ? "selected" : "all" },
+        body: {
+          total_count: repos.length,
+          repositories: page.body,
+          repository_selection: token.repositories ? "selected" : "all",
+        },
       };
     },
   };

@@ -3,7 +3,11 @@ import { ApiError, notFound } from "../errors.ts";
 import type { CommentState, IssueState, ReactionContent, ReactionState, User } from "../model.ts";
 import { createComment, deleteComment, updateComment } from "../ops/comments.ts";
 import { createIssue, type IssuePatch, updateIssue } from "../ops/issues.ts";
-import { comment as renderComment, issue as renderIssue, reaction as renderReaction } from "../rest/issues.ts";
+import {
+  comment as renderComment,
+  issue as renderIssue,
+  reaction as renderReaction,
+} from "../rest/issues.ts";
 import type { HandlerContext, HandlerMap, HandlerResult } from "./types.ts";
 import { bodyOf, created, issueOf, noContent, ok, pageOf, repoOf, senderOf, viaApp } from "./types.ts";
 
@@ -20,7 +24,12 @@ function commentOf(ctx: HandlerContext): CommentState {
 function listIssues(ctx: HandlerContext): IssueState[] {
   const q = ctx.query as Record<string, string | undefined>;
   const state = q.state ?? "open";
-  const labels = q.labels ? q.labels.split(",").map((l) => l.trim().toLowerCase()).filter(Boolean) : [];
+  const labels = q.labels
+    ? q.labels
+        .split(",")
+        .map((l) => l.trim().toLowerCase())
+        .filter(Boolean)
+    : [];
   const since = q.since ? Date.parse(q.since) : undefined;
   const sort = q.sort ?? "created";
   const direction = q.direction ?? "desc";
@@ -37,12 +46,19 @@ function listIssues(ctx: HandlerContext): IssueState[] {
     (since === undefined || Date.parse(i.updatedAt) >= since);
   const key = (i: IssueState) =>
     sort === "updated" ? Date.parse(i.updatedAt) : sort === "comments" ? i.commentCount : i.number;
-  const sorted = [...repoOf(ctx).issues.values()].filter(matches).sort((a, b) => key(a) - key(b) || a.number - b.number);
+  const sorted = [...repoOf(ctx).issues.values()]
+    .filter(matches)
+    .sort((a, b) => key(a) - key(b) || a.number - b.number);
   return direction === "asc" ? sorted : sorted.reverse();
 }
 
 /** POSTing an existing reaction returns it with 200; a new one is created with 201. */
-function react(ctx: HandlerContext, list: ReactionState[], content: ReactionContent, user: User): HandlerResult {
+function react(
+  ctx: HandlerContext,
+  list: ReactionState[],
+  content: ReactionContent,
+  user: User,
+): HandlerResult {
   const existing = list.find((r) => r.content === content && r.user === user);
   if (existing) return ok(renderReaction(existing, ctx.core.store.urls));
   const r: ReactionState = {
@@ -68,7 +84,13 @@ export const issueHandlers: HandlerMap = {
   "issues/list-for-repo": (ctx) => pageOf(ctx, listIssues(ctx), (i) => renderIssue(ctx.core.store, i)),
 
   "issues/create": async (ctx) => {
-    const body = bodyOf<{ title: string | number; body?: string | null; labels?: LabelInput[]; assignees?: string[]; assignee?: string | null }>(ctx);
+    const body = bodyOf<{
+      title: string | number;
+      body?: string | null;
+      labels?: LabelInput[];
+      assignees?: string[];
+      assignee?: string | null;
+    }>(ctx);
     const assignees = body.assignees ?? (body.assignee ? [body.assignee] : undefined);
     const issue = await createIssue(
       ctx.core,
@@ -90,7 +112,9 @@ export const issueHandlers: HandlerMap = {
 
   "issues/update": async (ctx) => {
     const issue = issueOf(ctx);
-    const body = bodyOf<IssuePatch & { title?: string | number | null; labels?: LabelInput[]; assignee?: string | null }>(ctx);
+    const body = bodyOf<
+      IssuePatch & { title?: string | number | null; labels?: LabelInput[]; assignee?: string | null }
+    >(ctx);
     const patch: IssuePatch = {};
     if (body.title !== undefined && body.title !== null) patch.title = String(body.title);
     if (body.body !== undefined) patch.body = body.body;

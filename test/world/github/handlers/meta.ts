@@ -2,7 +2,12 @@
 import type { HandlerContext, HandlerMap } from "./types.ts";
 import { ok } from "./types.ts";
 
-export type RateLimitOf = (ctx: HandlerContext) => { limit: number; remaining: number; reset: number; used: number };
+export type RateLimitOf = (ctx: HandlerContext) => {
+  limit: number;
+  remaining: number;
+  reset: number;
+  used: number;
+};
 
 export function metaHandlers(rateLimit: RateLimitOf): HandlerMap {
   return {
@@ -10,7 +15,9 @@ export function metaHandlers(rateLimit: RateLimitOf): HandlerMap {
       const api = (p: string) => core.store.urls.api(p);
       return ok({
         current_user_url: api("/user"),
-        current_user_authorizations_html_url: core.store.urls.web("/settings/connections/applications{/client_id}"),
+        current_user_authorizations_html_url: core.store.urls.web(
+          "/settings/connections/applications{/client_id}",
+        ),
         authorizations_url: api("/authorizations"),
         code_search_url: api("/search/code?q={query}{&page,per_page,sort,order}"),
         commit_search_url: api("/search/commits?q={query}{&page,per_page,sort,order}"),

@@ -30,21 +30,32 @@ export const pullHandlers: HandlerMap = {
         (p) =>
           (state === "all" || p.issue.state === state) &&
           (!q.base || p.baseRef === q.base) &&
-          (!headBranch || (headOwner!.toLowerCase() === repo.owner.login.toLowerCase() && p.headRef === headBranch)),
+          (!headBranch ||
+            (headOwner!.toLowerCase() === repo.owner.login.toLowerCase() && p.headRef === headBranch)),
       );
     const key = (p: PullState) => (q.sort === "updated" ? Date.parse(p.issue.updatedAt) : p.issue.number);
     pulls.sort((a, b) => key(a) - key(b) || a.issue.number - b.issue.number);
     if ((q.direction ?? (q.sort && q.sort !== "created" ? "desc" : "desc")) === "desc") pulls.reverse();
     const baseShas = new Map<string, string>();
     for (const p of pulls) {
-      if (!baseShas.has(p.baseRef)) baseShas.set(p.baseRef, (await repo.git.branchSha(p.baseRef)) ?? p.headSha);
+      if (!baseShas.has(p.baseRef))
+        baseShas.set(p.baseRef, (await repo.git.branchSha(p.baseRef)) ?? p.headSha);
     }
     return pageOf(ctx, pulls, (p) => pullRequestSimple(ctx.core.store, p, baseShas.get(p.baseRef)!));
   },
 
   "pulls/create": async (ctx) => {
-    const body = bodyOf<{ title?: string; body?: string; head: string; base: string; draft?: boolean; maintainer_can_modify?: boolean; issue?: number }>(ctx);
-    if (body.issue !== undefined) throw unprocessable("PullRequest", "Converting an issue into a pull request is not emulated");
+    const body = bodyOf<{
+      title?: string;
+      body?: string;
+      head: string;
+      base: string;
+      draft?: boolean;
+      maintainer_can_modify?: boolean;
+      issue?: number;
+    }>(ctx);
+    if (body.issue !== undefined)
+      throw unprocessable("PullRequest", "Converting an issue into a pull request is not emulated");
     const pull = await createPull(ctx.core, repoOf(ctx), senderOf(ctx), body, viaApp(ctx));
     const rendered = await renderPull(ctx.core, pull);
     return created(rendered, String(rendered.url));
@@ -61,16 +72,22 @@ export const pullHandlers: HandlerMap = {
   },
 
   "pulls/merge": async (ctx) => {
-    const body = bodyOf<{ merge_method?: MergeMethod; commit_title?: string; commit_message?: string; sha?: string }>(ctx);
+    const body = bodyOf<{
+      merge_method?: MergeMethod;
+      commit_title?: string;
+      commit_message?: string;
+      sha?: string;
+    }>(ctx);
     return ok(await mergePull(ctx.core, pullOf(ctx), senderOf(ctx), body));
   },
 
   "pulls/list-files": async (ctx) => {
     const pull = pullOf(ctx);
     const git = pull.issue.repo.git;
-    const base = pull.merged && pull.mergeCommitSha
-      ? (await git.commit(pull.mergeCommitSha)).parents[0]!
-      : ((await git.branchSha(pull.baseRef)) ?? pull.headSha);
+    const base =
+      pull.merged && pull.mergeCommitSha
+        ? (await git.commit(pull.mergeCommitSha)).parents[0]!
+        : ((await git.branchSha(pull.baseRef)) ?? pull.headSha);
     const from = (await git.mergeBase(base, pull.headSha)) ?? base;
     const files = await git.diff(from, pull.headSha);
     return pageOf(ctx, files, (f) => diffEntry(pull.issue.repo, ctx.core.store.urls, pull.headSha, f));

@@ -21,7 +21,8 @@ const LEGACY_PERMISSION: Record<Role, string> = {
 function roleForActor(ctx: HandlerContext): Role | null {
   const repo = repoOf(ctx);
   if (ctx.actor.kind === "installation" || ctx.actor.kind === "actions") return "write";
-  if (ctx.actor.kind === "user" && ctx.actor.user) return ctx.core.store.roleOf(repo, ctx.actor.user.login) ?? "read";
+  if (ctx.actor.kind === "user" && ctx.actor.user)
+    return ctx.core.store.roleOf(repo, ctx.actor.user.login) ?? "read";
   return null;
 }
 
@@ -60,7 +61,9 @@ export const repoHandlers: HandlerMap = {
     if (entry.type === "tree") {
       const children = await repo.git.listTree(entry.sha);
       return ok(
-        children.map((c) => gitRest.contentItem(repo, urls, { ...c, path: path ? `${path}/${c.path}` : c.path }, ref)),
+        children.map((c) =>
+          gitRest.contentItem(repo, urls, { ...c, path: path ? `${path}/${c.path}` : c.path }, ref),
+        ),
       );
     }
     if (entry.type === "commit") return ok(gitRest.contentItem(repo, urls, entry, ref));

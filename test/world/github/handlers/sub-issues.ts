@@ -17,13 +17,17 @@ function byId(ctx: HandlerContext, id: unknown): IssueState {
 const simple422 = (message: string) => new ApiError(422, message);
 
 export const subIssueHandlers: HandlerMap = {
-  "issues/list-sub-issues": (ctx) => pageOf(ctx, issueOf(ctx).subIssues, (i) => renderIssue(ctx.core.store, i)),
+  "issues/list-sub-issues": (ctx) =>
+    pageOf(ctx, issueOf(ctx).subIssues, (i) => renderIssue(ctx.core.store, i)),
 
   "issues/add-sub-issue": (ctx) => {
     const parent = issueOf(ctx);
     const body = bodyOf<{ sub_issue_id: number; replace_parent?: boolean }>(ctx);
     addSubIssue(ctx.core, parent, byId(ctx, body.sub_issue_id), senderOf(ctx), body.replace_parent ?? false);
-    return created(renderIssue(ctx.core.store, parent), `${issueApiUrl(parent, ctx.core.store.urls)}/sub_issues`);
+    return created(
+      renderIssue(ctx.core.store, parent),
+      `${issueApiUrl(parent, ctx.core.store.urls)}/sub_issues`,
+    );
   },
 
   "issues/remove-sub-issue": (ctx) => {
@@ -31,7 +35,9 @@ export const subIssueHandlers: HandlerMap = {
     const child = byId(ctx, bodyOf<{ sub_issue_id: number }>(ctx).sub_issue_id);
     if (child.parent !== parent) throw notFound();
     removeSubIssue(ctx.core, parent, child, senderOf(ctx));
-    return ok(renderIssue(ctx.core.store, parent), { location: `${issueApiUrl(parent, ctx.core.store.urls)}/sub_issues` });
+    return ok(renderIssue(ctx.core.store, parent), {
+      location: `${issueApiUrl(parent, ctx.core.store.urls)}/sub_issues`,
+    });
   },
 
   "issues/reprioritize-sub-issue": (ctx) => {
@@ -42,7 +48,8 @@ export const subIssueHandlers: HandlerMap = {
     }
     const child = byId(ctx, body.sub_issue_id);
     const anchor = byId(ctx, body.after_id ?? body.before_id);
-    if (child.parent !== parent || anchor.parent !== parent) throw simple422("Issue is not a sub-issue of this parent");
+    if (child.parent !== parent || anchor.parent !== parent)
+      throw simple422("Issue is not a sub-issue of this parent");
     reprioritizeSubIssue(parent, child, body.after_id !== undefined ? { after: anchor } : { before: anchor });
     return ok(renderIssue(ctx.core.store, parent));
   },

@@ -65,7 +65,11 @@ export function bodyOf<T>(ctx: HandlerContext): T {
 }
 
 /** A paginated list response with GitHub's Link header. */
-export function pageOf<T>(ctx: HandlerContext, items: readonly T[], render: (item: T) => unknown): HandlerResult {
+export function pageOf<T>(
+  ctx: HandlerContext,
+  items: readonly T[],
+  render: (item: T) => unknown,
+): HandlerResult {
   const page = paginate(items, ctx.query as { per_page?: number; page?: number }, ctx.requestUrl);
   return ok(page.items.map(render), page.link ? { link: page.link } : undefined);
 }

@@ -70,7 +70,13 @@ export class Actions {
     let state = repo.workflows.get(file.path);
     if (!state) {
       const now = this.core.store.timestamp();
-      state = { id: this.core.store.ids.allocate("workflow"), path: file.path, name: file.name, createdAt: now, updatedAt: now };
+      state = {
+        id: this.core.store.ids.allocate("workflow"),
+        path: file.path,
+        name: file.name,
+        createdAt: now,
+        updatedAt: now,
+      };
       repo.workflows.set(file.path, state);
     }
     state.name = file.name;
@@ -81,11 +87,17 @@ export class Actions {
   async findWorkflow(repo: RepoState, idOrFile: string | number) {
     const all = await this.workflows(repo);
     return all.find(
-      ({ state }) => String(state.id) === String(idOrFile) || state.path.split("/").pop() === String(idOrFile),
+      ({ state }) =>
+        String(state.id) === String(idOrFile) || state.path.split("/").pop() === String(idOrFile),
     );
   }
 
-  async dispatch(repo: RepoState, idOrFile: string | number, request: DispatchRequest, actor: User): Promise<RunState> {
+  async dispatch(
+    repo: RepoState,
+    idOrFile: string | number,
+    request: DispatchRequest,
+    actor: User,
+  ): Promise<RunState> {
     const found = await this.findWorkflow(repo, idOrFile);
     if (!found) throw notFound();
     const ref = request.ref.replace(/^refs\/(heads|tags)\//, "");
@@ -96,7 +108,8 @@ export class Actions {
     const trigger = file.on.workflow_dispatch;
     if (!trigger) throw unprocessable("Workflow", "Workflow does not have 'workflow_dispatch' trigger");
     const inputs = resolveInputs(trigger.inputs ?? {}, request.inputs ?? {});
-    const isTag = (await repo.git.resolveCommit(`refs/tags/${ref}`)) !== null && !(await repo.git.branchSha(ref));
+    const isTag =
+      (await repo.git.resolveCommit(`refs/tags/${ref}`)) !== null && !(await repo.git.branchSha(ref));
     const fullRef = request.ref.startsWith("refs/") ? request.ref : `refs/${isTag ? "tags" : "heads"}/${ref}`;
     const { store } = this.core;
     const payload = {
@@ -128,7 +141,14 @@ export class Actions {
     repo: RepoState,
     state: WorkflowState,
     file: WorkflowFile,
-    init: { event: string; ref: string; sha: string; inputs: Record<string, unknown>; eventPayload: Record<string, unknown>; actor: User },
+    init: {
+      event: string;
+      ref: string;
+      sha: string;
+      inputs: Record<string, unknown>;
+      eventPayload: Record<string, unknown>;
+      actor: User;
+    },
   ): Promise<RunState> {
     const { store } = this.core;
     const now = store.timestamp();
@@ -145,7 +165,9 @@ export class Actions {
       checkSuiteId: store.ids.allocate("checkSuite"),
       event: init.event,
       ref: init.ref,
-      headBranch: init.ref.startsWith("refs/heads/") ? init.ref.slice("refs/heads/".length) : init.ref.replace(/^refs\/tags\//, ""),
+      headBranch: init.ref.startsWith("refs/heads/")
+        ? init.ref.slice("refs/heads/".length)
+        : init.ref.replace(/^refs\/tags\//, ""),
       headSha: init.sha,
       headCommit: {
         id: commit.sha,
@@ -268,21 +290,32 @@ export function resolveInputs(
   for (const [name, spec] of Object.entries(declared)) {
     const raw = name in given ? given[name] : spec.default;
     if (raw === undefined || raw === null || raw === "") {
-      if (spec.required && !(name in given)) throw unprocessable("Workflow", `Required input '${name}' not provided`);
+      if (spec.required && !(name in given))
+        throw unprocessable("Workflow", `Required input '${name}' not provided`);
       out[name] = spec.type === "boolean" ? false : "";
       continue;
     }
     if (spec.type === "boolean") {
       if (!["true", "false", true, false].includes(raw as string | boolean)) {
-        throw unprocessable("Workflow", `Provided value '${String(raw)}' for input '${name}' is not a valid boolean`);
+        throw unprocessable(
+          "Workflow",
+          `Provided value '${String(raw)}' for input '${name}' is not a valid boolean`,
+        );
       }
       out[name] = raw === true || raw === "true";
     } else if (spec.type === "number") {
-      if (Number.isNaN(Number(raw))) throw unprocessable("Workflow", `Provided value '${String(raw)}' for input '${name}' is not a number`);
+      if (Number.isNaN(Number(raw)))
+        throw unprocessable(
+          "Workflow",
+          `Provided value '${String(raw)}' for input '${name}' is not a number`,
+        );
       out[name] = Number(raw);
     } else if (spec.type === "choice") {
       if (!(spec.options ?? []).map(String).includes(String(raw))) {
-        throw unprocessable("Workflow", `Provided value '${String(raw)}' for input '${name}' not in the list of allowed values`);
+        throw unprocessable(
+          "Workflow",
+          `Provided value '${String(raw)}' for input '${name}' not in the list of allowed values`,
+        );
       }
       out[name] = String(raw);
     } else {
@@ -292,7 +325,15 @@ export function resolveInputs(
   return out;
 }
 
-function displayTitle(file: WorkflowFile, init: { event: string; inputs: Record<string, unknown>; eventPayload: Record<string, unknown>; actor: User }): string {
+function displayTitle(
+  file: WorkflowFile,
+  init: {
+    event: string;
+    inputs: Record<string, unknown>;
+    eventPayload: Record<string, unknown>;
+    actor: User;
+  },
+): string {
   if (!file.runName) return file.name;
   return interpolate(
     {

@@ -4,7 +4,13 @@ import type { CommentState, IssueState, User } from "../model.ts";
 import { comment as renderComment, issue as renderIssue } from "../rest/issues.ts";
 import { checkBodyLength } from "./issues.ts";
 
-function emitComment(core: Core, c: CommentState, action: string, sender: User, extra: Record<string, unknown> = {}) {
+function emitComment(
+  core: Core,
+  c: CommentState,
+  action: string,
+  sender: User,
+  extra: Record<string, unknown> = {},
+) {
   core.emit("issue_comment", c.issue.repo, sender, {
     action,
     issue: renderIssue(core.store, c.issue),
@@ -13,7 +19,13 @@ function emitComment(core: Core, c: CommentState, action: string, sender: User, 
   });
 }
 
-export function createComment(core: Core, issue: IssueState, author: User, body: string, viaApp = false): CommentState {
+export function createComment(
+  core: Core,
+  issue: IssueState,
+  author: User,
+  body: string,
+  viaApp = false,
+): CommentState {
   checkBodyLength(core, body, "IssueComment");
   const now = core.store.timestamp();
   const c: CommentState = {

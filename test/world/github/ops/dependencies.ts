@@ -12,7 +12,13 @@ function blocks(from: IssueState, to: IssueState, seen = new Set<IssueState>()):
   return from.blocking.some((next) => blocks(next, to, seen));
 }
 
-function emitEdge(core: Core, blocked: IssueState, blocking: IssueState, sender: User, verb: "added" | "removed") {
+function emitEdge(
+  core: Core,
+  blocked: IssueState,
+  blocking: IssueState,
+  sender: User,
+  verb: "added" | "removed",
+) {
   const { store } = core;
   const ids = {
     blocked_issue_id: blocked.id,
@@ -35,7 +41,8 @@ function emitEdge(core: Core, blocked: IssueState, blocking: IssueState, sender:
 export function addBlockedBy(core: Core, blocked: IssueState, blocking: IssueState, sender: User): void {
   const fail = (message: string) => unprocessable("IssueDependency", message, "issue_id");
   if (blocked === blocking) throw fail("An issue cannot be blocked by itself");
-  if (blocked.repo.owner !== blocking.repo.owner) throw fail("Dependencies must belong to the same repository owner");
+  if (blocked.repo.owner !== blocking.repo.owner)
+    throw fail("Dependencies must belong to the same repository owner");
   if (blocked.blockedBy.includes(blocking)) throw fail("Issue is already blocked by this issue");
   if (blocks(blocked, blocking)) throw fail("Adding this dependency would create a cycle");
   blocked.blockedBy.push(blocking);

@@ -8,7 +8,11 @@ import { emitPullEvent } from "./pull-events.ts";
 
 export function checkBodyLength(core: Core, body: string | null | undefined, resource = "Issue"): void {
   if (body && body.length > core.limits.maxBodyLength) {
-    throw unprocessable(resource, `body is too long (maximum is ${core.limits.maxBodyLength} characters)`, "body");
+    throw unprocessable(
+      resource,
+      `body is too long (maximum is ${core.limits.maxBodyLength} characters)`,
+      "body",
+    );
   }
 }
 
@@ -20,7 +24,13 @@ export interface NewIssue {
 }
 
 /** Allocates a number and an issue record (pull requests reuse this for their issue half). */
-export function newIssueRecord(core: Core, repo: RepoState, author: User, input: NewIssue, viaApp: boolean): IssueState {
+export function newIssueRecord(
+  core: Core,
+  repo: RepoState,
+  author: User,
+  input: NewIssue,
+  viaApp: boolean,
+): IssueState {
   const { store } = core;
   const now = store.timestamp();
   const issue: IssueState = {
@@ -77,7 +87,12 @@ export interface IssuePatch {
   assignees?: string[];
 }
 
-export async function closeIssue(core: Core, issue: IssueState, sender: User, reason: StateReason = "completed") {
+export async function closeIssue(
+  core: Core,
+  issue: IssueState,
+  sender: User,
+  reason: StateReason = "completed",
+) {
   if (issue.state === "closed") return;
   const now = core.store.timestamp();
   issue.state = "closed";
@@ -98,7 +113,12 @@ export async function reopenIssue(core: Core, issue: IssueState, sender: User) {
   core.emit("issues", issue.repo, sender, { action: "reopened", issue: renderIssue(core.store, issue) });
 }
 
-export async function updateIssue(core: Core, issue: IssueState, sender: User, patch: IssuePatch): Promise<void> {
+export async function updateIssue(
+  core: Core,
+  issue: IssueState,
+  sender: User,
+  patch: IssuePatch,
+): Promise<void> {
   checkBodyLength(core, patch.body);
   const changes: Record<string, { from: unknown }> = {};
   if (patch.title !== undefined && patch.title !== issue.title) {
@@ -113,10 +133,18 @@ export async function updateIssue(core: Core, issue: IssueState, sender: User, p
   if (Object.keys(changes).length > 0) {
     issue.updatedAt = core.store.timestamp();
     if (issue.pull) await emitPullEvent(core, issue.pull, "edited", sender, { changes });
-    else core.emit("issues", issue.repo, sender, { action: "edited", issue: renderIssue(core.store, issue), changes });
+    else
+      core.emit("issues", issue.repo, sender, {
+        action: "edited",
+        issue: renderIssue(core.store, issue),
+        changes,
+      });
   }
   if (patch.labels) await setLabels(core, issue, patch.labels, sender);
-  if (patch.state === "closed" || (patch.state === undefined && patch.state_reason && issue.state === "closed")) {
+  if (
+    patch.state === "closed" ||
+    (patch.state === undefined && patch.state_reason && issue.state === "closed")
+  ) {
     const reason = patch.state_reason && patch.state_reason !== "reopened" ? patch.state_reason : "completed";
     if (issue.state === "closed") issue.stateReason = reason;
     else if (issue.pull) await setPullState(core, issue, "closed", sender);

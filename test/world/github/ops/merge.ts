@@ -7,7 +7,11 @@ import { git, gitRaw } from "../git-cli.ts";
 import type { BareRepo } from "../git-repo.ts";
 import type { Identity } from "../git-init.ts";
 
-export async function mergeTree(repo: BareRepo, ours: string, theirs: string): Promise<{ clean: boolean; tree: string | null }> {
+export async function mergeTree(
+  repo: BareRepo,
+  ours: string,
+  theirs: string,
+): Promise<{ clean: boolean; tree: string | null }> {
   const result = await gitRaw(["merge-tree", "--write-tree", ours, theirs], { cwd: repo.dir });
   const tree = result.stdout.toString("utf8").split("\n")[0]?.trim() ?? null;
   return { clean: result.code === 0, tree: result.code === 0 ? tree : null };
@@ -58,14 +62,22 @@ export async function mergeCommits(repo: BareRepo, request: MergeRequest): Promi
   return commitTree(repo, merged.tree, parents, message, author, committer);
 }
 
-async function rebase(repo: BareRepo, baseSha: string, headSha: string, committer: Identity): Promise<string | null> {
+async function rebase(
+  repo: BareRepo,
+  baseSha: string,
+  headSha: string,
+  committer: Identity,
+): Promise<string | null> {
   const work = await mkdtemp(join(tmpdir(), "handoff-gh-rebase-"));
   const env = { GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email };
   try {
     await git(["worktree", "add", "--detach", "--quiet", work, baseSha], { cwd: repo.dir });
     const commits = (await repo.commitsBetween(headSha, [baseSha])).reverse();
     for (const sha of commits) {
-      const picked = await gitRaw(["cherry-pick", "--allow-empty", "--keep-redundant-commits", sha], { cwd: work, env });
+      const picked = await gitRaw(["cherry-pick", "--allow-empty", "--keep-redundant-commits", sha], {
+        cwd: work,
+        env,
+      });
       if (picked.code !== 0) return null;
     }
     return await git(["rev-parse", "HEAD"], { cwd: work });

@@ -7,11 +7,15 @@ import { mergeTree } from "./merge.ts";
 export async function pullFacts(core: Core, pull: PullState): Promise<PullGitFacts> {
   const repo = pull.issue.repo;
   const baseSha = (await repo.git.branchSha(pull.baseRef)) ?? pull.headSha;
-  const base = pull.merged && pull.mergeCommitSha ? (await repo.git.commit(pull.mergeCommitSha)).parents[0]! : baseSha;
+  const base =
+    pull.merged && pull.mergeCommitSha ? (await repo.git.commit(pull.mergeCommitSha)).parents[0]! : baseSha;
   const from = (await repo.git.mergeBase(base, pull.headSha)) ?? base;
   const commits = (await repo.git.commitsBetween(pull.headSha, [from])).length;
   const files = await repo.git.diff(from, pull.headSha, false);
-  const mergeable = pull.merged || pull.issue.state === "closed" ? null : (await mergeTree(repo.git, baseSha, pull.headSha)).clean;
+  const mergeable =
+    pull.merged || pull.issue.state === "closed"
+      ? null
+      : (await mergeTree(repo.git, baseSha, pull.headSha)).clean;
   return {
     baseSha: base,
     commits,

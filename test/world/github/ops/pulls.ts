@@ -18,18 +18,25 @@ export interface NewPull {
 
 export async function createPull(core: Core, repo: RepoState, author: User, input: NewPull, viaApp = false) {
   const invalid = (field: string) => validationFailed([{ resource: "PullRequest", field, code: "invalid" }]);
-  const [headOwner, headBranch] = input.head.includes(":") ? input.head.split(":", 2) : [repo.owner.login, input.head];
+  const [headOwner, headBranch] = input.head.includes(":")
+    ? input.head.split(":", 2)
+    : [repo.owner.login, input.head];
   if (headOwner!.toLowerCase() !== repo.owner.login.toLowerCase()) throw invalid("head");
   const headSha = await repo.git.branchSha(headBranch!);
   if (!headSha) throw invalid("head");
   const baseSha = await repo.git.branchSha(input.base);
   if (!baseSha) throw invalid("base");
-  if (!input.title) throw validationFailed([{ resource: "PullRequest", field: "title", code: "missing_field" }]);
+  if (!input.title)
+    throw validationFailed([{ resource: "PullRequest", field: "title", code: "missing_field" }]);
   checkBodyLength(core, input.body, "PullRequest");
   const existing = [...repo.issues.values()].find(
     (i) => i.pull && i.state === "open" && i.pull.headRef === headBranch && i.pull.baseRef === input.base,
   );
-  if (existing) throw unprocessable("PullRequest", `A pull request already exists for ${repo.owner.login}:${headBranch}.`);
+  if (existing)
+    throw unprocessable(
+      "PullRequest",
+      `A pull request already exists for ${repo.owner.login}:${headBranch}.`,
+    );
   if ((await repo.git.commitsBetween(headSha, [baseSha], 1)).length === 0) {
     throw unprocessable("PullRequest", `No commits between ${input.base} and ${headBranch}`);
   }
@@ -110,7 +117,8 @@ export async function mergePull(core: Core, pull: PullState, sender: User, optio
   const commits = (await repo.git.commitsBetween(headSha, [baseSha])).reverse();
   let message: string;
   if (method === "merge") {
-    const title = options.commit_title ?? `Merge pull request #${issue.number} from ${repo.owner.login}/${pull.headRef}`;
+    const title =
+      options.commit_title ?? `Merge pull request #${issue.number} from ${repo.owner.login}/${pull.headRef}`;
     message = `${title}\n\n${options.commit_message ?? issue.title}`;
   } else {
     const title = options.commit_title ?? `${issue.title} (#${issue.number})`;
@@ -119,7 +127,14 @@ export async function mergePull(core: Core, pull: PullState, sender: User, optio
     message = body ? `${title}\n\n${body}` : title;
   }
   const author = { name: sender.login, email: sender.email ?? store.noreplyEmail(sender) };
-  const newSha = await mergeCommits(repo.git, { method, baseSha, headSha, message, author, committer: WEB_FLOW });
+  const newSha = await mergeCommits(repo.git, {
+    method,
+    baseSha,
+    headSha,
+    message,
+    author,
+    committer: WEB_FLOW,
+  });
   if (!newSha) throw new ApiError(405, "Pull Request is not mergeable");
   if (!(await repo.git.updateRef(`refs/heads/${pull.baseRef}`, newSha, baseSha))) {
     throw new ApiError(409, "Base branch was modified. Review and try the merge again.");
@@ -134,7 +149,12 @@ export async function mergePull(core: Core, pull: PullState, sender: User, optio
   issue.closedAt = now;
   issue.closedBy = sender;
   issue.updatedAt = now;
-  await handlePush(core, repo, [{ ref: `refs/heads/${pull.baseRef}`, before: baseSha, after: newSha }], sender);
+  await handlePush(
+    core,
+    repo,
+    [{ ref: `refs/heads/${pull.baseRef}`, before: baseSha, after: newSha }],
+    sender,
+  );
   await emitPullEvent(core, pull, "closed", sender);
   if (pull.baseRef === repo.defaultBranch) {
     const messages = await Promise.all(commits.map(async (sha) => (await repo.git.commit(sha)).message));
@@ -142,7 +162,12 @@ export async function mergePull(core: Core, pull: PullState, sender: User, optio
   }
   if (repo.deleteBranchOnMerge) {
     await repo.git.deleteRef(`refs/heads/${pull.headRef}`);
-    await handlePush(core, repo, [{ ref: `refs/heads/${pull.headRef}`, before: headSha, after: "0".repeat(40) }], sender);
+    await handlePush(
+      core,
+      repo,
+      [{ ref: `refs/heads/${pull.headRef}`, before: headSha, after: "0".repeat(40) }],
+      sender,
+    );
   }
   return { sha: newSha, merged: true, message: "Pull Request successfully merged" };
 }

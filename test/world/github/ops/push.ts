@@ -39,7 +39,11 @@ async function pushCommit(core: Core, repo: RepoState, sha: string): Promise<Rec
 }
 
 /** Resolves "#N" / "owner/repo#N" against `repo`; undefined for references elsewhere. */
-export function referencedIssue(core: Core, repo: RepoState, ref: { owner?: string; repo?: string; number: number }) {
+export function referencedIssue(
+  core: Core,
+  repo: RepoState,
+  ref: { owner?: string; repo?: string; number: number },
+) {
   const target = ref.owner && ref.repo ? core.store.repo(ref.owner, ref.repo) : repo;
   const issue = target?.issues.get(ref.number);
   return issue && !issue.pull ? issue : undefined;
@@ -57,7 +61,12 @@ export async function closeReferencedIssues(core: Core, repo: RepoState, texts: 
   }
 }
 
-export async function handlePush(core: Core, repo: RepoState, updates: RefUpdate[], pusher: User): Promise<void> {
+export async function handlePush(
+  core: Core,
+  repo: RepoState,
+  updates: RefUpdate[],
+  pusher: User,
+): Promise<void> {
   const { store } = core;
   for (const { before, after, ref } of updates) {
     const created = before === ZERO_SHA;
@@ -69,7 +78,7 @@ export async function handlePush(core: Core, repo: RepoState, updates: RefUpdate
     }
     const forced = !created && !deleted && !(await repo.git.isAncestor(before, after));
     const commits = await Promise.all(commitShas.map((sha) => pushCommit(core, repo, sha)));
-    const headCommit = deleted ? null : commits.at(-1) ?? (await pushCommit(core, repo, after));
+    const headCommit = deleted ? null : (commits.at(-1) ?? (await pushCommit(core, repo, after)));
     repo.pushedAt = store.timestamp();
     core.emit("push", repo, pusher, {
       ref,
@@ -79,7 +88,10 @@ export async function handlePush(core: Core, repo: RepoState, updates: RefUpdate
       deleted,
       forced,
       base_ref: null,
-      compare: store.urls.repoWeb(repo, created ? `/commit/${after.slice(0, 12)}` : `/compare/${before.slice(0, 12)}...${after.slice(0, 12)}`),
+      compare: store.urls.repoWeb(
+        repo,
+        created ? `/commit/${after.slice(0, 12)}` : `/compare/${before.slice(0, 12)}...${after.slice(0, 12)}`,
+      ),
       commits,
       head_commit: headCommit,
       pusher: { name: pusher.login, email: pusher.email ?? store.noreplyEmail(pusher) },

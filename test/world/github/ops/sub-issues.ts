@@ -51,7 +51,8 @@ export function addSubIssue(
   const fail = (message: string) => unprocessable("Issue", message, "sub_issue_id");
   if (child === parent) throw fail("An issue cannot be a sub-issue of itself");
   if (child.pull) throw fail("Pull requests cannot be sub-issues");
-  if (child.repo.owner !== parent.repo.owner) throw fail("Sub-issues must belong to the same repository owner");
+  if (child.repo.owner !== parent.repo.owner)
+    throw fail("Sub-issues must belong to the same repository owner");
   if (parent.subIssues.includes(child)) throw fail("Issue may not contain duplicate sub-issues");
   if (child.parent && !replaceParent) throw fail("Sub issue may only have one parent");
   if (isAncestor(child, parent)) throw fail("Sub-issues cannot create a cycle");

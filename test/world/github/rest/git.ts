@@ -12,7 +12,13 @@ export function wrappedBase64(content: Buffer): string {
   return flat.length === 0 ? "" : (flat.match(/.{1,60}/g) ?? []).join("\n") + "\n";
 }
 
-export function gitRef(repo: RepoState, urls: Urls, ref: string, sha: string, type: string): Record<string, unknown> {
+export function gitRef(
+  repo: RepoState,
+  urls: Urls,
+  ref: string,
+  sha: string,
+  type: string,
+): Record<string, unknown> {
   const objectPath = type === "tag" ? "tags" : "commits";
   return {
     ref,
@@ -26,7 +32,12 @@ function isoDate(date: string): string {
   return new Date(date).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-export function diffEntry(repo: RepoState, urls: Urls, headSha: string, d: DiffEntry): Record<string, unknown> {
+export function diffEntry(
+  repo: RepoState,
+  urls: Urls,
+  headSha: string,
+  d: DiffEntry,
+): Record<string, unknown> {
   const path = encodeURI(d.filename);
   return {
     sha: d.sha,
@@ -43,7 +54,12 @@ export function diffEntry(repo: RepoState, urls: Urls, headSha: string, d: DiffE
   };
 }
 
-export function commit(store: Store, repo: RepoState, c: CommitInfo, files?: DiffEntry[]): Record<string, unknown> {
+export function commit(
+  store: Store,
+  repo: RepoState,
+  c: CommitInfo,
+  files?: DiffEntry[],
+): Record<string, unknown> {
   const { urls } = store;
   const person = (email: string) => {
     const user = store.userByEmail(email);
@@ -64,7 +80,13 @@ export function commit(store: Store, repo: RepoState, c: CommitInfo, files?: Dif
       message: c.message,
       comment_count: 0,
       tree: { sha: c.tree, url: urls.repoApi(repo, `/git/trees/${c.tree}`) },
-      verification: { verified: false, reason: "unsigned", payload: null, signature: null, verified_at: null },
+      verification: {
+        verified: false,
+        reason: "unsigned",
+        payload: null,
+        signature: null,
+        verified_at: null,
+      },
     },
     author: person(c.author.email),
     committer: person(c.committer.email),

@@ -27,7 +27,8 @@ export function label(repo: RepoState, l: LabelState, urls: Urls): Record<string
 
 export function reactionRollup(reactions: ReactionState[], url: string): Record<string, unknown> {
   const rollup: Record<string, unknown> = { url, total_count: reactions.length };
-  for (const content of REACTION_CONTENTS) rollup[content] = reactions.filter((r) => r.content === content).length;
+  for (const content of REACTION_CONTENTS)
+    rollup[content] = reactions.filter((r) => r.content === content).length;
   return rollup;
 }
 
@@ -120,7 +121,10 @@ export function comment(store: Store, c: CommentState): Record<string, unknown> 
     id: c.id,
     node_id: nodeId("comment", c.id),
     url,
-    html_url: urls.repoWeb(repo, `/${c.issue.pull ? "pull" : "issues"}/${c.issue.number}#issuecomment-${c.id}`),
+    html_url: urls.repoWeb(
+      repo,
+      `/${c.issue.pull ? "pull" : "issues"}/${c.issue.number}#issuecomment-${c.id}`,
+    ),
     body: c.body,
     user: simpleUser(c.user, urls),
     created_at: c.createdAt,
