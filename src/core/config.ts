@@ -2,7 +2,8 @@
 // parseConfig never throws: a bad file yields messages naming the key path and what was expected.
 import { z } from "zod";
 import { parseDocument } from "yaml";
-import { formatZodIssues, MODEL_TIERS } from "./plan.ts";
+import { MODEL_TIERS } from "./plan.ts";
+import { formatConfigIssues } from "./config-errors.ts";
 
 export const CONFIG_PATH = ".github/handoff.yml";
 
@@ -15,8 +16,8 @@ const ModelId = z.string().min(1).max(100);
 /** US dollars per million tokens. */
 export const ModelPrice = z
   .object({
-    input: z.number().nonnegative(),
-    output: z.number().nonnegative(),
+    input: z.number().nonnegative().describe("Input tokens."),
+    output: z.number().nonnegative().describe("Output tokens."),
     cacheWrite: z.number().nonnegative().describe("5-minute cache writes; 1.25 × input on Anthropic's list."),
     cacheRead: z.number().nonnegative().describe("Cache hits; 0.1 × input on Anthropic's list."),
   })
@@ -69,9 +70,9 @@ export const Config = z
         ),
         tiers: z
           .object({
-            small: ModelId.default("claude-haiku-4-5"),
-            standard: ModelId.default("claude-sonnet-4-6"),
-            large: ModelId.default("claude-opus-4-6"),
+            small: ModelId.default("claude-haiku-4-5").describe("Model id for the `small` tier."),
+            standard: ModelId.default("claude-sonnet-4-6").describe("Model id for the `standard` tier."),
+            large: ModelId.default("claude-opus-4-6").describe("Model id for the `large` tier."),
           })
           .strict()
           .default({ small: "claude-haiku-4-5", standard: "claude-sonnet-4-6", large: "claude-opus-4-6" })
@@ -82,7 +83,8 @@ export const Config = z
           .describe("Whether a task may name a model id instead of a tier."),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("Which models plan and work."),
     limits: z
       .object({
         maxTasks: z
@@ -104,8 +106,18 @@ export const Config = z
           .positive()
           .default(20)
           .describe("Estimated cost of planning plus all workers of one plan; no new worker starts past it."),
-        planner: SessionBudget({ maxTurns: 25, maxTokens: 400_000, maxCostUsd: 2, timeoutMinutes: 10 }),
-        worker: SessionBudget({ maxTurns: 40, maxTokens: 2_000_000, maxCostUsd: 5, timeoutMinutes: 30 }),
+        planner: SessionBudget({
+          maxTurns: 25,
+          maxTokens: 400_000,
+          maxCostUsd: 2,
+          timeoutMinutes: 10,
+        }).describe("Budget of one planning session."),
+        worker: SessionBudget({
+          maxTurns: 40,
+          maxTokens: 2_000_000,
+          maxCostUsd: 5,
+          timeoutMinutes: 30,
+        }).describe("Budget of one worker session."),
         toolOutputChars: z
           .number()
           .int()
@@ -122,7 +134,8 @@ export const Config = z
           .describe("Per shell command run by an agent or as an acceptance check."),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("Size, parallelism and spending limits."),
     branches: z
       .object({
         prefix: z
@@ -137,7 +150,8 @@ export const Config = z
           .describe("Base branch; the repository's default branch when absent."),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("Where task branches go."),
     labels: z
       .object({
         task: z
@@ -154,7 +168,8 @@ export const Config = z
           ),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("Issue labels handoff uses."),
     worker: z
       .object({
         workflow: z
@@ -169,7 +184,8 @@ export const Config = z
         draftOnFailure: z.boolean().default(true).describe("Open the PR as a draft when acceptance fails."),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("How workers run."),
     trigger: z
       .object({
         minPermission: PermissionLevel.default("write").describe(
@@ -177,7 +193,8 @@ export const Config = z
         ),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("Who may run `/handoff` commands."),
     approval: z
       .object({
         required: z
@@ -186,7 +203,8 @@ export const Config = z
           .describe("Plans wait for `/handoff go` before any worker starts."),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("Whether a person approves plans first."),
     pricing: z
       .record(z.string(), ModelPrice)
       .default({})
@@ -201,20 +219,30 @@ export type ConfigResult = { ok: true; config: Config; warnings: string[] } | { 
 
 export const DEFAULT_CONFIG: Config = Config.parse({});
 
-/** Parses the text of `.github/handoff.yml`; `null` (no file) gives the defaults. */
+/**
+ * Parses the text of `.github/handoff.yml`; `null` (no file) gives the defaults. Never throws: YAML
+ * errors, alias bombs and values of the wrong shape all come back as messages naming the key path,
+ * what was expected and what was found.
+ */
 export function parseConfig(text: string | null): ConfigResult {
   if (text === null || text.trim() === "") return { ok: true, config: DEFAULT_CONFIG, warnings: [] };
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) {
-    return { ok: false, errors: doc.errors.map((e) => `YAML: ${e.message.split("\n")[0]}`) };
+  let data: unknown;
+  let warnings: string[];
+  try {
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.length) {
+      return { ok: false, errors: doc.errors.map((e) => `YAML: ${e.message.split("\n")[0]}`) };
+    }
+    // maxAliasCount bounds "billion laughs" alias expansion; toJS throws past it.
+    data = doc.toJS({ maxAliasCount: 50 });
+    warnings = doc.warnings.map((w) => `YAML: ${w.message.split("\n")[0]}`);
+  } catch (e) {
+    return { ok: false, errors: [`YAML: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`] };
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 50 });
-  if (data === null || data === undefined) return { ok: true, config: DEFAULT_CONFIG, warnings: [] };
-  const parsed = Config.safeParse(data);
-  if (!parsed.success) return { ok: false, errors: formatZodIssues(parsed.error) };
-  const config = parsed.data;
-  const warnings = doc.warnings.map((w) => `YAML: ${w.message.split("\n")[0]}`);
-  return { ok: true, config, warnings };
+  if (data === null || data === undefined) return { ok: true, config: DEFAULT_CONFIG, warnings };
+  const parsed = Config.safeParse(data, { reportInput: true });
+  if (!parsed.success) return { ok: false, errors: formatConfigIssues(Config, parsed.error) };
+  return { ok: true, config: parsed.data, warnings };
 }
 
 /** The price table in force: built-in list overridden by the config's `pricing`. */
