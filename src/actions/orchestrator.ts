@@ -19,11 +19,19 @@ export interface ActionsOrchestratorInput {
 }
 
 /** Events the orchestrator handles; any other trigger is a workflow misconfiguration, reported as such. */
-export const ORCHESTRATOR_EVENTS = ["issue_comment", "pull_request", "pull_request_target", "issues", "workflow_run"];
+export const ORCHESTRATOR_EVENTS = [
+  "issue_comment",
+  "pull_request",
+  "pull_request_target",
+  "issues",
+  "workflow_run",
+];
 
 export async function runOrchestratorInActions(input: ActionsOrchestratorInput): Promise<void> {
   if (!ORCHESTRATOR_EVENTS.includes(input.eventName)) {
-    throw new Error(`the handoff orchestrator does not handle \`${input.eventName}\` events (it handles ${ORCHESTRATOR_EVENTS.join(", ")})`);
+    throw new Error(
+      `the handoff orchestrator does not handle \`${input.eventName}\` events (it handles ${ORCHESTRATOR_EVENTS.join(", ")})`,
+    );
   }
   const payload = JSON.parse(await readFile(input.eventPath, "utf8")) as Record<string, unknown>;
   const handoff = createHandoffApp(input.app);

@@ -1,7 +1,7 @@
 // The records handoff writes to GitHub (inside hidden markers) and the task view derived from them.
 // Every schema here parses untrusted JSON: a marker may have been edited by hand.
 import { z } from "zod";
-import { Usage } from "./usage.ts";
+import { addUsage, Usage, ZERO_USAGE } from "./usage.ts";
 import { TaskKey } from "./plan.ts";
 
 export const TASK_STATES = [
@@ -53,6 +53,16 @@ export const WorkerResult = z.object({
 export type WorkerResult = z.infer<typeof WorkerResult>;
 
 /** `pending` is written by a retry: the task goes back to the scheduler. */
+/** What earlier attempts of a task consumed, so retries never vanish from the totals. */
+export const EarlierSpend = z.object({
+  runs: z.number().int().nonnegative(),
+  usage: Usage,
+  costUsd: z.number().nonnegative(),
+  /** True when some earlier run's model had no price. */
+  unpriced: z.boolean().default(false),
+});
+export type EarlierSpend = z.infer<typeof EarlierSpend>;
+
 export const STATUS_STATES = ["pending", "queued", "running", "succeeded", "failed", "cancelled"] as const;
 
 /** The status comment handoff keeps on each sub-issue, updated in place by orchestrator and worker. */
@@ -73,6 +83,7 @@ export const StatusRecord = z.object({
   /** Review feedback a `/handoff fix` asked the next run to address. */
   feedback: z.string().max(8000).optional(),
   result: WorkerResult.optional(),
+  earlier: EarlierSpend.optional(),
 });
 export type StatusRecord = z.infer<typeof StatusRecord>;
 
@@ -96,6 +107,41 @@ export interface TaskRecord {
   result?: WorkerResult;
   /** Why the task failed, is cancelled, or is blocked. */
   reason?: string;
+  /** Spend of attempts before the current one. */
+  earlier?: EarlierSpend;
+}
+
+/**
+ * The earlier-attempts sum for a record that replaces `prev`: prev's own earlier sum plus prev's
+ * result, if it had one. Call it whenever a new attempt's status overwrites an old one.
+ */
+export function foldEarlier(prev: StatusRecord | undefined): EarlierSpend | undefined {
+  if (!prev) return undefined;
+  const base = prev.earlier;
+  const r = prev.result;
+  if (!r) return base;
+  return {
+    runs: (base?.runs ?? 0) + 1,
+    usage: addUsage(base?.usage ?? ZERO_USAGE, r.usage),
+    costUsd: (base?.costUsd ?? 0) + (r.costUsd ?? 0),
+    unpriced: (base?.unpriced ?? false) || r.costUsd === undefined,
+  };
+}
+
+/** A task's whole spend: its current result plus every earlier attempt. */
+export function taskSpend(t: Pick<TaskRecord, "result" | "earlier">): {
+  runs: number;
+  usage: Usage;
+  costUsd: number;
+  unpriced: boolean;
+} {
+  const runs = (t.earlier?.runs ?? 0) + (t.result ? 1 : 0);
+  return {
+    runs,
+    usage: addUsage(t.earlier?.usage ?? ZERO_USAGE, t.result?.usage ?? ZERO_USAGE),
+    costUsd: (t.earlier?.costUsd ?? 0) + (t.result?.costUsd ?? 0),
+    unpriced: (t.earlier?.unpriced ?? false) || (t.result !== undefined && t.result.costUsd === undefined),
+  };
 }
 
 export function taskBranch(prefix: string, parent: number, key: string): string {

@@ -4,7 +4,7 @@
 // and is never dropped. The body stays within GitHub's comment size limit by degrading in a fixed
 // order: task reports are truncated evenly, then dropped, then the graph is dropped, then the table's
 // text columns are shortened. The table itself is always there.
-import type { RollupRecord, TaskRecord, WorkerResult } from "./records.ts";
+import { taskSpend, type RollupRecord, type TaskRecord, type WorkerResult } from "./records.ts";
 import type { TaskState } from "./records.ts";
 import type { Decision } from "./schedule.ts";
 import { taskRef } from "./schedule.ts";
@@ -242,8 +242,9 @@ function table(v: View, lim: TableLimits): string {
     const d = STATUS_DISPLAY[t.status];
     const attempt = task.attempt > 1 ? ` · attempt ${task.attempt}` : "";
     const pr = task.pr ? `#${task.pr.number}${task.pr.draft ? " (draft)" : ""}` : "—";
-    const tokens = task.result ? formatTokens(totalTokens(task.result.usage)) : "—";
-    const cost = task.result ? formatUsd(task.result.costUsd) : "—";
+    const spend = taskSpend(task);
+    const tokens = spend.runs ? formatTokens(totalTokens(spend.usage)) : "—";
+    const cost = spend.runs ? formatCost(spend.costUsd, spend.unpriced) : "—";
     const cells = [
       title ? `${title} ${key}` : key,
       task.issue !== undefined ? `#${task.issue}` : "—",
@@ -417,16 +418,17 @@ interface Totals {
 }
 
 function totals(v: View): Totals {
-  const results = v.tasks.flatMap((t) => (t.task.result ? [t.task.result] : []));
-  const workers = sumUsage(results.map((r) => r.usage));
-  const workerCost = results.reduce((c, r) => c + (r.costUsd ?? 0), 0);
-  const workerUnpriced = results.some((r) => r.costUsd === undefined);
+  // Every run counts, earlier attempts of retried tasks included.
+  const spends = v.tasks.map((t) => taskSpend(t.task));
+  const workers = sumUsage(spends.map((s) => s.usage));
+  const workerCost = spends.reduce((c, s) => c + s.costUsd, 0);
+  const workerUnpriced = spends.some((s) => s.unpriced);
   const planner = v.input.record.planner;
   return {
     workers,
     workerCost,
     workerUnpriced,
-    runs: results.length,
+    runs: spends.reduce((n, s) => n + s.runs, 0),
     all: sumUsage([workers, ...(planner ? [planner.usage] : [])]),
     allCost: workerCost + (planner?.costUsd ?? 0),
     allUnpriced: workerUnpriced || (planner !== undefined && planner.costUsd === undefined),

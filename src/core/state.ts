@@ -180,6 +180,7 @@ export function derivePlan(snap: ParentSnapshot, branchPrefix: string): DerivedP
       run,
       result,
       reason,
+      earlier: status?.earlier,
     });
   }
 

@@ -29,7 +29,12 @@ export function octokitPacingOptions(pacing: Pacing = GITHUB_PACING) {
   const group = (minTime: number) => new Bottleneck.Group({ maxConcurrent: 1, minTime });
   const onLimit =
     (kind: string) =>
-    (retryAfter: number, options: { method: string; url: string }, octokit: { log: Log }, retryCount: number) => {
+    (
+      retryAfter: number,
+      options: { method: string; url: string },
+      octokit: { log: Log },
+      retryCount: number,
+    ) => {
       const retry = retryCount < MAX_RATE_LIMIT_RETRIES;
       octokit.log.warn(
         `${kind} on ${options.method} ${options.url}; ${retry ? `retrying in ${retryAfter}s` : "giving up"} (retry ${retryCount + 1}/${MAX_RATE_LIMIT_RETRIES})`,

@@ -4,7 +4,7 @@ import type { RetryTarget, TaskTarget } from "../core/commands.ts";
 import type { RollupRecord, StatusRecord, TaskRecord } from "../core/records.ts";
 import type { RepoGateway } from "../github/gateway.ts";
 import { readParentState, type ParentState } from "../github/snapshot.ts";
-import { startWorker } from "./dispatch.ts";
+import { startWorker, withEarlier } from "./dispatch.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import { materialize } from "./materialize.ts";
 import { reconcile, type ReconcileResult } from "./reconcile.ts";
@@ -113,6 +113,7 @@ export async function commandRetry(
       attempt: record?.attempt ?? task.attempt,
       at: env.now().toISOString(),
       reason: `retry requested by @${by}`,
+      ...withEarlier(record),
     };
     await writeStatus(env.gw, task.issue, parent, pending, commentId);
   }
@@ -160,6 +161,7 @@ export async function commandCancel(
       attempt: record?.attempt ?? Math.max(task.attempt, 1),
       at: env.now().toISOString(),
       reason: `cancelled by @${by}`,
+      ...withEarlier(record),
       ...(record?.runId !== undefined ? { runId: record.runId, runUrl: record.runUrl } : {}),
     };
     await writeStatus(env.gw, task.issue, parent, cancelled, commentId);

@@ -1,7 +1,7 @@
 // Starting a worker: record "queued" on the sub-issue first, then dispatch the workflow. If the
 // process dies in between, the task shows queued and the worker's own start-up check or a
 // `/handoff retry` recovers it; it is never dispatched twice for the same attempt by one reconcile.
-import type { StatusRecord } from "../core/records.ts";
+import { foldEarlier, type StatusRecord } from "../core/records.ts";
 import { statusOf } from "../github/gateway.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import { writeStatus } from "./status-writer.ts";
@@ -49,6 +49,7 @@ export async function startWorker(env: OrchestratorEnv, req: StartRequest): Prom
     at: env.now().toISOString(),
     base: req.base,
     ...(req.feedback ? { feedback: req.feedback } : {}),
+    ...withEarlier(req.previous),
   };
   const commentId = await writeStatus(env.gw, req.issue, req.parent, queued, req.statusCommentId);
   try {
@@ -62,4 +63,10 @@ export async function startWorker(env: OrchestratorEnv, req: StartRequest): Prom
     env.log.warn(`dispatch for #${req.issue} failed: ${reason}`);
     return { ok: false, record: failed, reason };
   }
+}
+
+/** The `earlier` field for a record replacing `prev` (omitted when there is nothing to carry). */
+export function withEarlier(prev: StatusRecord | undefined): Pick<StatusRecord, "earlier"> {
+  const earlier = foldEarlier(prev);
+  return earlier ? { earlier } : {};
 }

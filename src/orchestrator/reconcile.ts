@@ -4,7 +4,7 @@
 import { renderRollup } from "../core/rollup.ts";
 import { schedule, type Decision } from "../core/schedule.ts";
 import { derivePlan, type DerivedPlan } from "../core/state.ts";
-import type { RollupRecord, TaskRecord } from "../core/records.ts";
+import { taskSpend, type RollupRecord, type TaskRecord } from "../core/records.ts";
 import { formatTokens, formatUsd, sumUsage, totalTokens, ZERO_USAGE } from "../core/usage.ts";
 import { readParentState, type ParentState } from "../github/snapshot.ts";
 import { startWorker } from "./dispatch.ts";
@@ -28,7 +28,7 @@ export interface ReconcileResult {
 
 /** Estimated spend so far: planning plus every worker result known. */
 export function planSpend(record: RollupRecord, tasks: readonly TaskRecord[]): number {
-  return (record.planner?.costUsd ?? 0) + tasks.reduce((n, t) => n + (t.result?.costUsd ?? 0), 0);
+  return (record.planner?.costUsd ?? 0) + tasks.reduce((n, t) => n + taskSpend(t).costUsd, 0);
 }
 
 function decide(env: OrchestratorEnv, record: RollupRecord, tasks: TaskRecord[]): Decision {

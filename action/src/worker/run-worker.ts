@@ -20,6 +20,7 @@ import type { Logger, OrchestratorEnv } from "../../../src/orchestrator/env.ts";
 import { postNoticeOnce } from "../../../src/orchestrator/notices.ts";
 import { reconcile } from "../../../src/orchestrator/reconcile.ts";
 import { writeStatus } from "../../../src/orchestrator/status-writer.ts";
+import { withEarlier } from "../../../src/orchestrator/dispatch.ts";
 import type { Git } from "./git.ts";
 import { readinessOf } from "./prerequisites.ts";
 import { workerSystemPrompt, workerUserPrompt } from "./prompt.ts";
@@ -230,6 +231,8 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
     base,
     runId: deps.run.id,
     runUrl: deps.run.url,
+    ...withEarlier(ctx.status?.record),
+    ...(req.feedback ? { feedback: req.feedback } : {}),
   };
   let statusId = await writeStatus(
     gw,
