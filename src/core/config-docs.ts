@@ -89,7 +89,10 @@ export function typeOf(node: JsonSchema): string {
             ? { v: node.exclusiveMaximum, strict: true }
             : undefined;
       if (lo && hi && !lo.strict && !hi.strict) return `${node.type}, ${lo.v}–${hi.v}`;
-      const parts = [lo ? `${lo.strict ? ">" : "≥"} ${lo.v}` : "", hi ? `${hi.strict ? "<" : "≤"} ${hi.v}` : ""];
+      const parts = [
+        lo ? `${lo.strict ? ">" : "≥"} ${lo.v}` : "",
+        hi ? `${hi.strict ? "<" : "≤"} ${hi.v}` : "",
+      ];
       const range = parts.filter(Boolean).join(", ");
       return range ? `${node.type}, ${range}` : node.type;
     }
@@ -126,7 +129,13 @@ export function configRows(schema: JsonSchema = configJsonSchema()): ConfigRow[]
       rows.push({
         path,
         type: typeOf(child),
-        default: section ? "" : child.default !== undefined ? inlineValue(child.default) : required ? "required" : "none",
+        default: section
+          ? ""
+          : child.default !== undefined
+            ? inlineValue(child.default)
+            : required
+              ? "required"
+              : "none",
         description: child.description ?? "",
       });
       if (section) walk(child, path);
@@ -157,9 +166,15 @@ export function renderExampleConfig(schema: JsonSchema = configJsonSchema()): st
         walk(child, v, `${indent}  `);
       } else if (v === undefined) {
         lines.push(`${indent}# ${key}: ${exampleFor(child)}`);
-      } else if (typeof child.additionalProperties === "object" && isRecord(v) && Object.keys(v).length === 0) {
+      } else if (
+        typeof child.additionalProperties === "object" &&
+        isRecord(v) &&
+        Object.keys(v).length === 0
+      ) {
         lines.push(`${indent}${key}: {}`);
-        lines.push(`${indent}# e.g. ${key}: { my-model: { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 } }`);
+        lines.push(
+          `${indent}# e.g. ${key}: { my-model: { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 } }`,
+        );
       } else {
         lines.push(`${indent}${key}: ${yamlInline(v)}`);
       }
