@@ -11,6 +11,7 @@ import {
   slow,
   startAnthropicFake,
   type AnthropicFake,
+  type AnthropicFakeOptions,
 } from "./anthropic/index.ts";
 
 const MODEL = "claude-sonnet-4-6";
@@ -22,7 +23,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function start(replies: Parameters<typeof startAnthropicFake>[0]["replies"], maxRetries = 2) {
+async function start(replies: AnthropicFakeOptions["replies"], maxRetries = 2) {
   fake = await startAnthropicFake({ replies });
   return { fake, client: new Anthropic({ baseURL: fake.url, apiKey: fake.apiKey, maxRetries }) };
 }

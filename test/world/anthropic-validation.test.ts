@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startAnthropicFake, validateRequest, type AnthropicFake } from "./anthropic/index.ts";
 
 const MODEL = "claude-sonnet-4-6";
-const finish = { name: "finish", input_schema: { type: "object", properties: {} } };
+const finish = { name: "finish", input_schema: { type: "object" as const, properties: {} } };
 const editor = { type: "text_editor_20250728", name: "str_replace_based_edit_tool" };
 const bash = { type: "bash_20250124", name: "bash" };
 const user = (content: unknown) => ({ role: "user", content });
