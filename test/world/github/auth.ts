@@ -1,7 +1,7 @@
 // Authorization header → actor. Installation and Actions tokens are issued by the emulator,
 // user tokens are registered by tests, and GitHub App JWTs are verified against the app key.
 import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
-import type { ApiError} from "./errors.ts";
+import type { ApiError } from "./errors.ts";
 import { unauthorized } from "./errors.ts";
 import type { Actor, AppState, TokenState, User } from "./model.ts";
 import type { Store } from "./store.ts";

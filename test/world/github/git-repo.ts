@@ -1,5 +1,7 @@
 // Read and update a bare repository through the git CLI: the emulator's only source of truth
 // for files, commits and branches.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { git, gitRaw } from "./git-cli.ts";
 
 export const ZERO_SHA = "0000000000000000000000000000000000000000";
@@ -129,6 +131,12 @@ export class BareRepo {
   }
 
   async branchSha(branch: string): Promise<string | null> {
+    // Loose refs are plain files: reading one is far cheaper than spawning git, and this is
+    // asked on every event (workflow triggers). Packed or missing refs fall through to git.
+    if (!branch.includes("..") && !branch.startsWith("-")) {
+      const loose = await readFile(join(this.dir, "refs", "heads", branch), "utf8").catch(() => "");
+      if (/^[0-9a-f]{40}\n?$/.test(loose)) return loose.trim();
+    }
     const result = await gitRaw(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`], {
       cwd: this.dir,
     });

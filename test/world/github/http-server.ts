@@ -8,7 +8,7 @@ import type { Core } from "./core.ts";
 import { ApiError, DOCS } from "./errors.ts";
 import type { FaultInjector } from "./faults.ts";
 import type { HandlerContext, HandlerMap, HandlerResult } from "./handlers/types.ts";
-import type { PrimaryRateLimit} from "./limits.ts";
+import type { PrimaryRateLimit } from "./limits.ts";
 import { SECONDARY_RATE_LIMIT_MESSAGE, type SecondaryRateLimit } from "./limits.ts";
 import type { Actor, RepoState } from "./model.ts";
 import type { Actions } from "./ops/actions.ts";

@@ -19,3 +19,4 @@ export type { Role } from "./model.ts";
 export { testOctokit, ThrottledOctokit, passThroughGroup, type TestOctokitOptions } from "./octokit.ts";
 export { ROUTES, type RouteSpec } from "./routes.ts";
 export { loadGitHubSpec } from "./spec.ts";
+export { cloneWorkspace, type Workspace } from "./git-workspace.ts";

@@ -37,8 +37,11 @@ export function testOctokit(options: TestOctokitOptions): ThrottledOctokit {
     search: passThroughGroup(),
     auth: passThroughGroup(),
   };
+  const quiet = () => {};
   return new ThrottledOctokit({
     baseUrl: options.baseUrl,
+    // Expected 4xx answers are asserted by the tests; Octokit need not log them too.
+    log: { debug: quiet, info: quiet, warn: console.warn, error: quiet },
     ...(options.auth ? { auth: options.auth } : {}),
     retry: { retryAfterBaseValue: base },
     throttle: {

@@ -1,8 +1,8 @@
 // Page-based pagination with GitHub's Link header (rel next/last/first/prev).
 
 export interface PageQuery {
-  per_page?: number;
-  page?: number;
+  per_page?: number | string;
+  page?: number | string;
 }
 
 export interface Page<T> {
@@ -14,8 +14,12 @@ const DEFAULT_PER_PAGE = 30;
 const MAX_PER_PAGE = 100;
 
 export function paginate<T>(all: readonly T[], query: PageQuery, requestUrl: URL): Page<T> {
-  const perPage = Math.min(Math.max(query.per_page ?? DEFAULT_PER_PAGE, 1), MAX_PER_PAGE);
-  const page = Math.max(query.page ?? 1, 1);
+  // Query values may still be strings when the router did not coerce them.
+  const perPage = Math.min(
+    Math.max(Number(query.per_page ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE, 1),
+    MAX_PER_PAGE,
+  );
+  const page = Math.max(Number(query.page ?? 1) || 1, 1);
   const items = all.slice((page - 1) * perPage, page * perPage);
   const last = Math.max(Math.ceil(all.length / perPage), 1);
   const at = (n: number) => {

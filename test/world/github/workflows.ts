@@ -116,9 +116,20 @@ export function parseWorkflow(path: string, text: string): WorkflowFile | null {
 }
 
 const parsedBySha = new Map<string, WorkflowFile | null>();
+const byCommit = new Map<string, Promise<WorkflowFile[]>>();
 
-/** Every parseable workflow file in .github/workflows at `commit`. */
-export async function readWorkflows(git: BareRepo, commit: string): Promise<WorkflowFile[]> {
+/** Every parseable workflow file in .github/workflows at `commit` (cached: commits never change). */
+export function readWorkflows(git: BareRepo, commit: string): Promise<WorkflowFile[]> {
+  const key = `${git.dir}@${commit}`;
+  let found = byCommit.get(key);
+  if (!found) {
+    found = loadWorkflows(git, commit);
+    byCommit.set(key, found);
+  }
+  return found;
+}
+
+async function loadWorkflows(git: BareRepo, commit: string): Promise<WorkflowFile[]> {
   const dir = await git.entryAt(commit, WORKFLOWS_DIR);
   if (!dir || dir.type !== "tree") return [];
   const out: WorkflowFile[] = [];

@@ -55,7 +55,8 @@ export const repoHandlers: HandlerMap = {
     const ref = ctx.query.ref ? String(ctx.query.ref) : repo.defaultBranch;
     const commit = await repo.git.resolveCommit(ref);
     if (!commit) throw new ApiError(404, `No commit found for the ref ${ref}`);
-    const path = String(ctx.params.path ?? "").replace(/^\.?\/*|\/+$/g, "");
+    const raw = String(ctx.params.path ?? "").replace(/^\/+|\/+$/g, "");
+    const path = raw === "." ? "" : raw;
     const entry = await repo.git.entryAt(commit, path);
     if (!entry) throw notFound();
     if (entry.type === "tree") {
