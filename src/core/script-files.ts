@@ -5,7 +5,8 @@
 // slash, else with an extension (`Show.vue`); `e.g.`, `i.e.` and URLs are not paths.
 // Lines: `:10-20` or `#L10-L20` right after the path, else the first of `lines 10-20`, `~lines 10–20`,
 // `lines 10 to 20`, `line 42`, `L10-L20`, `L42` in the item. A reversed range is swapped.
-// Note: the whole item as written (it usually explains the file), or "" when it is only the path.
+// Note: for an item that starts with its path, what follows the path (and its lines and a separator
+// such as `—` or `:`); otherwise the whole item as written (it explains where the path is and why).
 import { findCodeSpans } from "./markdown.ts";
 import type { FileRef, LineRange } from "./plan.ts";
 
@@ -32,6 +33,8 @@ function pathScore(path: string): number {
 interface PathToken {
   path: string;
   at: number;
+  /** Offset just past the token (or its code span). */
+  end: number;
   lines?: LineRange;
   score: number;
   code: boolean;
@@ -61,13 +64,14 @@ function pathTokens(item: string): PathToken[] {
   const out: PathToken[] = [];
   for (const span of spans) {
     const tok = readToken(span.content.trim());
-    if (tok) out.push({ ...tok, at: span.start, score: pathScore(tok.path) + 10, code: true });
+    if (tok) out.push({ ...tok, at: span.start, end: span.end, score: pathScore(tok.path) + 10, code: true });
   }
   let prose = item;
   for (const s of spans) prose = prose.slice(0, s.start) + " ".repeat(s.end - s.start) + prose.slice(s.end);
   for (const m of prose.matchAll(/\S+/g)) {
     const tok = readToken(m[0]);
-    if (tok) out.push({ ...tok, at: m.index, score: pathScore(tok.path), code: false });
+    if (tok)
+      out.push({ ...tok, at: m.index, end: m.index + m[0].length, score: pathScore(tok.path), code: false });
   }
   return out.filter((t) => t.score > 0);
 }
@@ -110,11 +114,18 @@ export function parseFileItem(item: string, many = false): FileRef[] {
   }
   const best = tokens.reduce((a, b) => (b.score > a.score ? b : a));
   const lines = best.lines ?? findLineRange(text);
-  // The note is the item as written unless the item is nothing but the path (and its lines).
-  const leftover = text
-    .replace(best.code ? /`+[^`]*`+/ : best.path, "")
-    .replace(/~?\s*lines?\s+~?\d+(?:\s*(?:[-–—]|to|through|\.\.)\s*\d+)?/gi, "")
-    .replace(/[:#]?\bL?\d+(?:\s*[-–—]\s*L?\d+)?\b/g, "")
-    .replace(/[\s()[\],;:.—–-]+/g, "");
-  return [{ path: best.path, ...(lines ? { lines } : {}), note: leftover === "" ? "" : text }];
+  const withLines = (note: string): FileRef[] => [{ path: best.path, ...(lines ? { lines } : {}), note }];
+  // An item that starts with its path: the note is what follows the path, its lines and a separator.
+  if (best.at === 0) {
+    const rest = text
+      .slice(best.end)
+      .replace(/^\s*\((?:~?\s*lines?\s|L\d)[^)]*\)/i, "")
+      .replace(/^\s*,?\s*~?\s*lines?\s+~?\d+(?:\s*(?:[-–—]|to|through|\.\.)\s*\d+)?/i, "")
+      .replace(/^\s*L\d+(?:\s*[-–—]\s*L?\d+)?\b/, "")
+      .replace(/^\s*[—–:-]+\s*/, "")
+      .trim();
+    return withLines(rest);
+  }
+  // Otherwise the note is the item as written: it usually explains where the path is and why.
+  return withLines(text);
 }

@@ -143,9 +143,12 @@ export function parseLenient(body: string): LenientResult {
   if (errors.length) return { ok: false, errors };
 
   const depends = readDepends(of("depends"), warnings);
-  const firstSentence = /^[\s\S]*?[.!?](?=\s|$)/.exec(goal)?.[0] ?? goal;
+  // The first sentence: punctuation after at least two letters, so "e.g." does not end it.
+  const firstSentence = /^[\s\S]*?[^.\s]{2}[.!?](?=\s|$)/.exec(goal)?.[0] ?? goal;
+  // "# Handoff: Fix the login" names the document type before the title.
+  const heading = scanned.title?.replace(/^(?:handoff(?: script| task)?|task)\s*[:—–-]\s*/i, "").trim();
   const title =
-    scanned.title ??
+    heading ||
     capitalize(
       firstSentence
         .replace(/\s+/g, " ")

@@ -334,6 +334,113 @@ describe("lenient dependencies", () => {
   });
 });
 
+describe("hand-written scripts in common shapes", () => {
+  it("bold labels, code-span paths with line suffixes, task list commands, a depends line and meta", () => {
+    const body = [
+      "# Handoff: Fix flaky login test",
+      "",
+      "**Goal:** Make the login e2e test deterministic.",
+      "",
+      "**Context:** It fails 1 in 10 runs on CI because the token refresh races the redirect.",
+      "",
+      "**Files:**",
+      "- `tests/e2e/login.spec.ts` (L40-L90) — the flaky test",
+      "- `src/auth/session.ts:120-160`: token refresh race",
+      "- src/auth/README.md",
+      "",
+      "**Approach:**",
+      "1. Add an explicit wait for the session cookie.",
+      "2. Serialize the refresh.",
+      "   - with a mutex",
+      "",
+      "**Constraints:**",
+      "- Don't increase global timeouts.",
+      "",
+      "**Acceptance criteria:**",
+      "- [ ] `npx playwright test tests/e2e/login.spec.ts --repeat-each=20` passes",
+      "- [ ] `npm run lint` (0 errors)",
+      "- [ ] No new dependencies",
+      "",
+      "**Depends on:** #41",
+      "",
+      "Model: sonnet · Size: S",
+    ].join("\n");
+    const r = ok(body);
+    expect(r.task).toEqual({
+      key: "fix-flaky-login-test",
+      title: "Fix flaky login test",
+      goal: "Make the login e2e test deterministic.",
+      context: "It fails 1 in 10 runs on CI because the token refresh races the redirect.",
+      files: [
+        { path: "tests/e2e/login.spec.ts", lines: { start: 40, end: 90 }, note: "the flaky test" },
+        { path: "src/auth/session.ts", lines: { start: 120, end: 160 }, note: "token refresh race" },
+        { path: "src/auth/README.md", note: "" },
+      ],
+      approach:
+        "1. Add an explicit wait for the session cookie.\n2. Serialize the refresh.\n   - with a mutex",
+      constraints: ["Don't increase global timeouts."],
+      acceptance: [
+        {
+          text: "`npx playwright test tests/e2e/login.spec.ts --repeat-each=20` passes",
+          command: "npx playwright test tests/e2e/login.spec.ts --repeat-each=20",
+        },
+        { text: "`npm run lint` (0 errors)", command: "npm run lint" },
+        { text: "No new dependencies" },
+      ],
+      dependsOn: [],
+      model: "sonnet",
+      size: "s",
+      independentOf: [],
+    });
+    expect(r.meta).toEqual({
+      model: "sonnet",
+      source: "lenient",
+      dependsOnIssues: [41],
+      dependsOnNote: "**Depends on:** #41",
+    });
+    expect(r.warnings).toEqual([]);
+  });
+
+  it("headings with synonyms and star bullets", () => {
+    const body = [
+      "### Objective",
+      "Port the billing cron to the queue.",
+      "",
+      "### Where",
+      "* app/Jobs/Billing.php lines 10-80",
+      "* config/queue.php",
+      "",
+      "### Plan",
+      "Move the logic into a job, dispatch it from the scheduler.",
+      "",
+      "### Done when",
+      "* php artisan test --filter Billing passes",
+      "* The cron entry is removed",
+    ].join("\n");
+    const r = ok(body, "Port billing cron");
+    expect(r.task).toMatchObject({
+      key: "port-billing-cron",
+      goal: "Port the billing cron to the queue.",
+      files: [
+        { path: "app/Jobs/Billing.php", lines: { start: 10, end: 80 }, note: "" },
+        { path: "config/queue.php", note: "" },
+      ],
+      approach: "Move the logic into a job, dispatch it from the scheduler.",
+      acceptance: [
+        { text: "php artisan test --filter Billing passes", command: "php artisan test --filter Billing" },
+        { text: "The cron entry is removed" },
+      ],
+    });
+  });
+
+  it("does not end the title's first sentence at an abbreviation", () => {
+    expect(
+      ok("Goal: Use a helper (e.g. the date one) everywhere. Then more.\n\nAcceptance criteria:\n- ok").task
+        .title,
+    ).toBe("Use a helper (e.g. the date one) everywhere");
+  });
+});
+
 describe("lenient errors", () => {
   it("says what to add when there is no goal", () => {
     const r = parseHandoffScript("Acceptance criteria:\n- ok", { title: "T" });
