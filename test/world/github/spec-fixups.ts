@@ -32,3 +32,33 @@ function walk(node: Json, keysAreNames: boolean): Json {
   if (!keysAreNames && out.nullable === false) delete out.nullable;
   return out;
 }
+
+/**
+ * Path and query values arrive as strings and are coerced, so a parameter declared as
+ * `oneOf: [integer, string]` (GitHub's workflow_id) matches both branches and fails oneOf.
+ * For parameters, "one of" means "any of".
+ */
+export function relaxParameterOneOf<T>(doc: T): T {
+  const copy = structuredClone(doc) as {
+    components?: { parameters?: Record<string, JsonObject> };
+    paths?: Record<string, Record<string, JsonObject>>;
+  };
+  const relax = (node: Json): Json => {
+    if (Array.isArray(node)) return node.map(relax);
+    if (node === null || typeof node !== "object") return node;
+    const out: JsonObject = {};
+    for (const [key, value] of Object.entries(node)) out[key === "oneOf" ? "anyOf" : key] = relax(value);
+    return out;
+  };
+  const fix = (param: JsonObject) => {
+    if (param.schema) param.schema = relax(param.schema);
+  };
+  Object.values(copy.components?.parameters ?? {}).forEach(fix);
+  for (const item of Object.values(copy.paths ?? {})) {
+    for (const op of Object.values(item)) {
+      const params = (op as { parameters?: JsonObject[] }).parameters;
+      if (Array.isArray(params)) params.forEach(fix);
+    }
+  }
+  return copy as T;
+}

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { OpenAPIBackend, type Document, type Operation } from "openapi-backend";
-import { fixNullable } from "./spec-fixups.ts";
+import { fixNullable, relaxParameterOneOf } from "./spec-fixups.ts";
 import { addGitHubFormats } from "./spec-formats.ts";
 
 export const SPEC_PATH = fileURLToPath(new URL("../data/github-openapi.json", import.meta.url));
@@ -31,7 +31,7 @@ async function load(): Promise<LoadedSpec> {
   const started = performance.now();
   const raw = JSON.parse(readFileSync(SPEC_PATH, "utf8")) as Document;
   const multiSegment = findMultiSegment(raw);
-  const document = fixNullable(raw);
+  const document = relaxParameterOneOf(fixNullable(raw));
   const api = new OpenAPIBackend({
     definition: document,
     quick: true,
