@@ -194,6 +194,10 @@ export function createPipeline(deps: PipelineDeps) {
           body: requestBody,
         };
         operation = spec.api.router.matchOperation(request) as Operation | undefined;
+        // An optional body may be left out entirely (Octokit does for POST .../access_tokens).
+        const optionalBody =
+          operation?.requestBody && !(operation.requestBody as { required?: boolean }).required;
+        if (raw.length === 0 && optionalBody) request.body = {};
         if (!operation) {
           status = 404;
           record(
