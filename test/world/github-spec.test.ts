@@ -4,7 +4,7 @@ import { readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { allHandlers } from "./github/handlers/index.ts";
 import { ROUTES } from "./github/routes.ts";
-import { fixNullable } from "./github/spec-fixups.ts";
+import { fixNullable, relaxParameterOneOf } from "./github/spec-fixups.ts";
 import { loadGitHubSpec, SPEC_PATH } from "./github/spec.ts";
 
 const data = JSON.parse(readFileSync(SPEC_PATH, "utf8")) as {
@@ -110,5 +110,28 @@ describe("fixNullable", () => {
   it("leaves a property that is merely named `nullable` alone", () => {
     const schema = { type: "object", properties: { nullable: { type: "boolean" } } };
     expect(fixNullable(schema)).toEqual(schema);
+  });
+});
+
+describe("relaxParameterOneOf", () => {
+  it("turns oneOf into anyOf for parameters only, where coerced strings match several branches", () => {
+    const doc = {
+      components: {
+        parameters: {
+          id: { name: "id", in: "path", schema: { oneOf: [{ type: "integer" }, { type: "string" }] } },
+        },
+        schemas: { x: { oneOf: [{ type: "integer" }, { type: "string" }] } },
+      },
+      paths: {
+        "/a": { get: { parameters: [{ name: "q", in: "query", schema: { oneOf: [{ type: "integer" }] } }] } },
+      },
+    };
+    const fixed = relaxParameterOneOf(doc);
+    expect(fixed.components.parameters.id.schema).toEqual({
+      anyOf: [{ type: "integer" }, { type: "string" }],
+    });
+    expect(fixed.paths["/a"].get.parameters[0]!.schema).toEqual({ anyOf: [{ type: "integer" }] });
+    expect(fixed.components.schemas.x).toEqual(doc.components.schemas.x);
+    expect(doc.components.parameters.id.schema).toHaveProperty("oneOf");
   });
 });
