@@ -1,0 +1,27 @@
+// Temporary workspaces for the worker tool tests: real directories, removed after each test.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach } from "vitest";
+
+const created: string[] = [];
+
+afterEach(async () => {
+  for (const dir of created.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory holding `files` (relative path → content); removed after the test. */
+export async function tempDir(files: Record<string, string | Buffer> = {}): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "handoff-tools-"));
+  created.push(dir);
+  for (const [rel, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await writeFile(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+/** A directory outside any workspace, e.g. for symlink targets. */
+export const outsideDir = tempDir;
+
+export const signal = () => new AbortController().signal;
