@@ -474,3 +474,45 @@ describe("contract", () => {
     expect(gh.violations()).toEqual([]);
   });
 });
+
+describe("test-setup helpers", () => {
+  it("act as the given user, emit webhooks, and read back as the REST API renders", async () => {
+    const issue = await gh.createIssue({ owner, repo, title: "From a helper", body: "Body", as: "alice" });
+    expect(issue.id).not.toBe(issue.number);
+    const comment = await gh.addComment({
+      owner,
+      repo,
+      issueNumber: issue.number,
+      body: "/handoff",
+      as: "bob",
+    });
+    await gh.addLabels({ owner, repo, issueNumber: issue.number, labels: ["triage"], as: "alice" });
+    await gh.updateIssue({ owner, repo, issueNumber: issue.number, patch: { state: "closed" }, as: "alice" });
+    expect(gh.issue(owner, repo, issue.number)).toMatchObject({
+      title: "From a helper",
+      user: { login: "alice" },
+      state: "closed",
+      labels: [expect.objectContaining({ name: "triage" })],
+      comments: 1,
+    });
+    expect(gh.comments(owner, repo, issue.number)).toEqual([
+      expect.objectContaining({
+        id: comment.id,
+        body: "/handoff",
+        user: expect.objectContaining({ login: "bob" }),
+      }),
+    ]);
+    await gh.idle();
+    expect(received("issue_comment", "created")[0]?.payload).toMatchObject({
+      comment: { body: "/handoff" },
+      sender: { login: "bob" },
+      issue: { number: issue.number },
+    });
+    expect(gh.webhooks({ event: "issues", action: "opened" }).at(-1)).toMatchObject({
+      status: "delivered",
+      payload: { issue: { number: issue.number }, sender: { login: "alice" } },
+    });
+    const fetched = await octokit.rest.issues.get({ owner, repo, issue_number: issue.number });
+    expect(fetched.data).toEqual(gh.issue(owner, repo, issue.number));
+  });
+});

@@ -150,7 +150,7 @@ export class Runner implements RunExecutor {
         permissions:
           file?.permissions ?? defaultTokenPermissions(this.options.defaultTokenPermissions ?? "restricted"),
         ttlMs: timeoutMs + 60_000,
-        nowMs: Date.now(),
+        nowMs: store.now().getTime(),
       });
       token = issued.token;
       const context = this.expressionContext(run, paths, token);
