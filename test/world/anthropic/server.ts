@@ -109,6 +109,7 @@ export async function startAnthropicFake(options: AnthropicFakeOptions = {}): Pr
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const t0 = performance.now();
     const rawBody = await readBody(req);
     const index = records.length;
     const requestId = `req_fake_${String(index).padStart(6, "0")}`;
@@ -131,6 +132,7 @@ export async function startAnthropicFake(options: AnthropicFakeOptions = {}): Pr
     const finish = (status: number) => {
       rec.status = status;
       rec.endedAt = now();
+      rec.durationMs = performance.now() - t0;
     };
     const fail = (status: number, type: string, message: string, extra: Record<string, string> = {}) => {
       sendError(res, status, type, message, requestId, extra);

@@ -134,6 +134,8 @@ export interface RecordedRequest {
   /** Clock readings (the injected clock) at arrival and at the end of the response. */
   startedAt: number;
   endedAt?: number;
+  /** Real elapsed milliseconds (monotonic), for reports; never assert on it. */
+  durationMs?: number;
 }
 
 export interface UsageTotals {
