@@ -1,5 +1,8 @@
 // Repository contents and the git database read from the bare repository; branches pushed
 // with real `git push`; pull requests opened, synchronized and merged for real.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { git } from "./github/git-cli.ts";
 import { cloneWorkspace, type Workspace } from "./github/git-workspace.ts";
@@ -126,6 +129,25 @@ describe("contents and the git database", () => {
       ref: "refs/heads/handoff/feature-x",
       created: true,
     });
+  });
+});
+
+describe("repositories from a directory", () => {
+  it("commits a directory's files, minus what its .gitignore ignores", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gh-fromdir-"));
+    try {
+      await mkdir(join(dir, "src"));
+      await writeFile(join(dir, "src", "main.ts"), "export {};\n");
+      await writeFile(join(dir, ".gitignore"), "secret.txt\n");
+      await writeFile(join(dir, "secret.txt"), "do not commit\n");
+      const target = await gh.createRepo({ owner, name: "from-dir", fromDir: dir, defaultBranch: "trunk" });
+      const files = await git(["ls-tree", "-r", "--name-only", "trunk"], { cwd: target.bareDir });
+      expect(files.split("\n")).toEqual([".gitignore", "src/main.ts"]);
+      const { data } = await octokit.rest.repos.get({ owner, repo: "from-dir" });
+      expect(data.default_branch).toBe("trunk");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -320,6 +342,56 @@ describe("pull requests", () => {
       title: { from: "D" },
       body: { from: null },
     });
+  });
+
+  it("rebase-merges by replaying the commits, and deletes the branch when the repository says so", async () => {
+    const local = await startGitHubEmulator();
+    try {
+      const target = await local.createRepo({ owner, name: "rebased", deleteBranchOnMerge: true });
+      const clone = await cloneWorkspace(target.cloneUrl);
+      try {
+        await clone.git(["checkout", "--quiet", "-b", "topic"]);
+        await clone.write({ "one.txt": "1\n" });
+        await clone.commit("one");
+        await clone.write({ "two.txt": "2\n" });
+        await clone.commit("two");
+        await clone.push("topic");
+        await clone.git(["checkout", "--quiet", "main"]);
+        await clone.write({ "main.txt": "m\n" });
+        await clone.commit("main moves on");
+        await clone.push("main");
+      } finally {
+        await clone.remove();
+      }
+      const client = testOctokit({ baseUrl: local.url, auth: local.installationToken(owner) });
+      const { data: pr } = await client.rest.pulls.create({
+        owner,
+        repo: "rebased",
+        title: "Topic",
+        head: "topic",
+        base: "main",
+      });
+      const merged = await client.rest.pulls.merge({
+        owner,
+        repo: "rebased",
+        pull_number: pr.number,
+        merge_method: "rebase",
+      });
+      const log = await git(["log", "--format=%s", "-4", merged.data.sha], { cwd: target.bareDir });
+      expect(log.split("\n")).toEqual(["two", "one", "main moves on", "Initial commit"]);
+      const parents = await git(["rev-list", "--parents", "-n", "1", merged.data.sha], {
+        cwd: target.bareDir,
+      });
+      expect(parents.split(" ")).toHaveLength(2);
+      await expect(
+        client.rest.repos.getBranch({ owner, repo: "rebased", branch: "topic" }),
+      ).rejects.toMatchObject({
+        status: 404,
+      });
+      expect(local.violations()).toEqual([]);
+    } finally {
+      await local.close();
+    }
   });
 
   it("saw no contract violations", () => {
