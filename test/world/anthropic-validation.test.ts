@@ -108,6 +108,16 @@ describe("validateRequest", () => {
       /maxTokens: Extra inputs/,
     ],
     [
+      "a whitespace-only text block",
+      { model: MODEL, max_tokens: 5, messages: [user([{ type: "text", text: " \n" }])] },
+      /non-whitespace/,
+    ],
+    [
+      "a prefill ending in whitespace",
+      { model: MODEL, max_tokens: 5, messages: [user("hi"), assistant("Sure, ")] },
+      /trailing whitespace/,
+    ],
+    [
       "an empty text block",
       { model: MODEL, max_tokens: 5, messages: [user([{ type: "text", text: "" }])] },
       /non-empty/,

@@ -196,6 +196,8 @@ function validateMessages(
         bad(`${at}: ${block.type} blocks are only allowed in user messages`);
       if (block.type === "text" && (typeof block.text !== "string" || block.text === ""))
         bad(`${at}: text content blocks must be non-empty`);
+      else if (block.type === "text" && String(block.text).trim() === "")
+        bad(`${at}: text content blocks must contain non-whitespace text`);
       if (block.type === "tool_use") {
         const id = String(block.id);
         if (!TOOL_USE_ID.test(id)) bad(`${at}.id: String should match pattern '^[a-zA-Z0-9_-]+$'`);
@@ -235,6 +237,19 @@ function validateMessages(
     bad(
       `messages.${messages.length - 1}: tool_use ids were found without tool_result blocks immediately after: ${previous.toolUseIds.join(", ")}`,
     );
+  }
+  // A prefilled final assistant turn may not end with whitespace.
+  const last: unknown = messages.at(-1);
+  if (isObject(last) && last.role === "assistant") {
+    const content = last.content;
+    const tail =
+      typeof content === "string"
+        ? content
+        : Array.isArray(content)
+          ? (content.at(-1) as Block | undefined)?.text
+          : undefined;
+    if (typeof tail === "string" && /\s$/.test(tail))
+      bad("final assistant content cannot end with trailing whitespace");
   }
 }
 
