@@ -1,4 +1,181 @@
-// Worker action entry: filled in by the worker issue.
+// The action's entry: the worker (one handoff script → one PR) or, with `mode: orchestrator`, the
+// orchestrator app for the triggering event. Adapts the Actions environment to src/ and action/src/worker.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import * as core from "@actions/core";
+import Anthropic from "@anthropic-ai/sdk";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { Octokit } from "@octokit/rest";
+import { CONFIG_PATH, parseConfig } from "../../src/core/config.ts";
+import { totalTokens } from "../../src/core/usage.ts";
+import { RepoGateway } from "../../src/github/gateway.ts";
+import {
+  FAST_PACING,
+  GITHUB_PACING,
+  octokitPacingOptions,
+  type Pacing,
+} from "../../src/github/octokit-options.ts";
+import { runOrchestratorInActions } from "../../src/actions/orchestrator.ts";
+import { ANTHROPIC_MAX_RETRIES } from "../../src/app/app.ts";
+import { readActionsEnv, readInputs, resolveMode, type ActionInputs, type ActionsEnv } from "./inputs.ts";
+import { createWorkerTools } from "./tools/index.ts";
+import { Git } from "./worker/git.ts";
+import { runWorker, type WorkerOutcome } from "./worker/run-worker.ts";
+import { renderJobSummary } from "./worker/summary.ts";
 
-core.setFailed("handoff worker: not implemented yet");
+const MAX_COMMAND_OUTPUT_BYTES = 1024 * 1024;
+
+/** The offline world sets HANDOFF_PACING=fast; on GitHub the plugin's own pacing applies. */
+function pacing(): Pacing {
+  return process.env.HANDOFF_PACING === "fast" ? FAST_PACING : GITHUB_PACING;
+}
+
+function anthropicFactory(inputs: ActionInputs) {
+  return () =>
+    new Anthropic({
+      apiKey: inputs.anthropicApiKey,
+      maxRetries: ANTHROPIC_MAX_RETRIES,
+      ...(inputs.anthropicBaseUrl ? { baseURL: inputs.anthropicBaseUrl } : {}),
+    });
+}
+
+const log = {
+  info: (m: string) => core.info(m),
+  warn: (m: string) => core.warning(m),
+  error: (m: string) => core.error(m),
+};
+
+function setOutputs(o: WorkerOutcome): void {
+  core.setOutput("status", o.status);
+  core.setOutput("branch", o.branch ?? "");
+  core.setOutput("pr-number", o.prNumber ? String(o.prNumber) : "");
+  const u = o.result?.usage;
+  core.setOutput("input-tokens", u ? String(totalTokens(u) - u.outputTokens) : "0");
+  core.setOutput("output-tokens", u ? String(u.outputTokens) : "0");
+  core.setOutput("cost-usd", o.result?.costUsd !== undefined ? o.result.costUsd.toFixed(4) : "");
+}
+
+async function runWorkerMode(
+  inputs: ActionInputs,
+  env: ActionsEnv,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  const configText = await readFile(path.join(env.workspace, CONFIG_PATH), "utf8").catch(() => null);
+  const parsed = parseConfig(configText);
+  if (!parsed.ok)
+    throw new Error(`${CONFIG_PATH} is invalid:\n${parsed.errors.map((e) => `- ${e}`).join("\n")}`);
+  const config = parsed.config;
+
+  const event = payload as {
+    issue?: { number?: number };
+    label?: { name?: string };
+    repository?: { default_branch?: string };
+  };
+  if (env.eventName === "issues" && event.label?.name !== config.labels.trigger) {
+    core.info(
+      `label "${event.label?.name ?? ""}" is not handoff's trigger label "${config.labels.trigger}"; nothing to do`,
+    );
+    core.setOutput("status", "skipped");
+    return;
+  }
+  const issue = inputs.issue ?? event.issue?.number;
+  if (!issue) throw new Error("no sub-issue to work: pass the `issue` input (or label an issue)");
+
+  const [owner, repo] = env.repository.split("/") as [string, string];
+  const ThrottledOctokit = Octokit.plugin(throttling, retry);
+  const octokit = new ThrottledOctokit({
+    auth: inputs.githubToken,
+    baseUrl: env.apiUrl,
+    ...octokitPacingOptions(pacing()),
+  });
+  const gw = new RepoGateway(octokit, { owner, repo });
+  const defaultBranch = event.repository?.default_branch ?? (await gw.defaultBranch());
+  const secrets = [inputs.githubToken, inputs.anthropicApiKey];
+  const serverUrl = env.serverUrl.startsWith("http") ? env.serverUrl : undefined;
+
+  const outcome = await runWorker(
+    {
+      gw,
+      git: new Git({ root: env.workspace, token: inputs.githubToken, serverUrl }),
+      config,
+      defaultBranch,
+      anthropic: anthropicFactory(inputs),
+      createTools: (onFinish) => {
+        const t = createWorkerTools({
+          root: env.workspace,
+          secrets,
+          commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
+          maxOutputBytes: MAX_COMMAND_OUTPUT_BYTES,
+          onFinish,
+        });
+        return {
+          tools: t.tools,
+          redact: (s) => t.redactor.redact(s),
+          runCommand: t.runCommand,
+          guidance: t.guidance,
+        };
+      },
+      run: {
+        id: env.runId,
+        attempt: env.runAttempt,
+        url: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`,
+      },
+      now: () => new Date(),
+      log,
+      onEvent: (e) =>
+        core.info(`turn ${e.turn}: ${e.tools.join(", ") || "text"} · ${totalTokens(e.total)} tokens so far`),
+    },
+    {
+      issue,
+      base: inputs.base,
+      feedback: inputs.feedback,
+      model: inputs.model,
+      budget: {
+        ...(inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {}),
+        ...(inputs.maxTokens ? { maxTokens: inputs.maxTokens } : {}),
+        ...(inputs.maxCostUsd ? { maxCostUsd: inputs.maxCostUsd } : {}),
+        ...(inputs.timeoutMinutes ? { timeoutMinutes: inputs.timeoutMinutes } : {}),
+      },
+    },
+  );
+  setOutputs(outcome);
+  await core.summary.addRaw(renderJobSummary(issue, outcome)).write();
+  if (outcome.status === "failed" || outcome.status === "refused") {
+    core.setFailed(`handoff worker ${outcome.status}: ${outcome.reason ?? "see the job summary"}`);
+  } else {
+    core.info(`handoff worker ${outcome.status}${outcome.prNumber ? `: PR #${outcome.prNumber}` : ""}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const read = readInputs();
+  if (!read.ok) {
+    core.setFailed(read.errors.join("\n"));
+    return;
+  }
+  const inputs = read.inputs;
+  core.setSecret(inputs.anthropicApiKey);
+  core.setSecret(inputs.githubToken);
+  const env = readActionsEnv();
+  const payload = JSON.parse(await readFile(env.eventPath, "utf8")) as Record<string, unknown>;
+  const mode = resolveMode(inputs.mode, env.eventName, payload.action);
+  core.info(`handoff ${mode} · ${env.eventName}${payload.action ? `.${String(payload.action)}` : ""}`);
+  if (mode === "orchestrator") {
+    await runOrchestratorInActions({
+      eventName: env.eventName,
+      eventPath: env.eventPath,
+      token: inputs.githubToken,
+      apiUrl: env.apiUrl,
+      runId: String(env.runId),
+      pacing: pacing(),
+      app: { anthropic: anthropicFactory(inputs) },
+    });
+    return;
+  }
+  await runWorkerMode(inputs, env, payload);
+}
+
+main().catch((e: unknown) => {
+  core.setFailed(e instanceof Error ? e.message : String(e));
+});

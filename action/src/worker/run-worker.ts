@@ -21,31 +21,19 @@ import { postNoticeOnce } from "../../../src/orchestrator/notices.ts";
 import { reconcile } from "../../../src/orchestrator/reconcile.ts";
 import { writeStatus } from "../../../src/orchestrator/status-writer.ts";
 import { withEarlier } from "../../../src/orchestrator/dispatch.ts";
+import type { CommandResult, FinishInput } from "../tools/index.ts";
 import type { Git } from "./git.ts";
 import { readinessOf } from "./prerequisites.ts";
 import { workerSystemPrompt, workerUserPrompt } from "./prompt.ts";
 
-export interface CommandResult {
-  exitCode: number | null;
-  output: string;
-  durationMs: number;
-  timedOut: boolean;
-}
-
-/** Runs a shell command in the workspace with the agent's scrubbed environment. */
-export type CommandRunner = (command: string, opts: { timeoutMs: number }) => Promise<CommandResult>;
-
-export interface FinishInput {
-  summary: string;
-  changes: string;
-  verification: string;
-  follow_ups: string[];
-  learnings: string[];
-}
-
+/** The agent's tools and the harness's own command runner, sharing one scrubbed, guarded environment. */
 export interface AgentTools {
   tools: Record<string, LoopTool>;
   redact: (text: string) => string;
+  /** Runs setup and acceptance commands exactly as the agent's bash would. */
+  runCommand: (command: string, opts: { timeoutMs: number }) => Promise<CommandResult>;
+  /** Tool notes for the system prompt. */
+  guidance: string;
 }
 
 export interface WorkerRequest {
@@ -64,7 +52,6 @@ export interface WorkerDeps {
   defaultBranch: string;
   anthropic: () => Anthropic;
   createTools: (onFinish: (r: FinishInput) => void) => AgentTools;
-  runCommand: CommandRunner;
   run: { id: number; attempt: number; url?: string };
   now: () => Date;
   log: Logger;
@@ -164,12 +151,12 @@ async function prepare(deps: WorkerDeps, req: WorkerRequest): Promise<TaskContex
 async function runAcceptance(
   deps: WorkerDeps,
   criteria: AcceptanceCriterion[],
-  redact: (s: string) => string,
+  agent: AgentTools,
 ): Promise<AcceptanceRun[]> {
   const runs: AcceptanceRun[] = [];
   for (const c of criteria) {
     if (!c.command) continue;
-    const r = await deps.runCommand(c.command, {
+    const r = await agent.runCommand(c.command, {
       timeoutMs: deps.config.limits.commandTimeoutSeconds * 1000,
     });
     runs.push({
@@ -178,7 +165,7 @@ async function runAcceptance(
       passed: r.exitCode === 0 && !r.timedOut,
       exitCode: r.timedOut ? null : r.exitCode,
       durationMs: r.durationMs,
-      outputTail: redact(r.output.slice(-4000)),
+      outputTail: agent.redact(r.output.slice(-4000)),
     });
   }
   return runs;
@@ -253,7 +240,7 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
     const previousCommits = reused ? await git.commitsSince(base) : "";
 
     for (const command of config.worker.setup) {
-      const r = await deps.runCommand(command, { timeoutMs: config.limits.commandTimeoutSeconds * 1000 });
+      const r = await agent.runCommand(command, { timeoutMs: config.limits.commandTimeoutSeconds * 1000 });
       if (r.exitCode !== 0 || r.timedOut) {
         throw new Error(
           `setup command \`${command}\` ${r.timedOut ? "timed out" : `exited with ${r.exitCode}`}: ${agent.redact(r.output.slice(-1500))}`,
@@ -265,7 +252,7 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
     const loop = await runToolLoop({
       client: deps.anthropic(),
       model,
-      system: workerSystemPrompt(),
+      system: workerSystemPrompt(agent.guidance),
       prompt: workerUserPrompt({
         title: issue.title,
         script: issue.body,
@@ -290,7 +277,7 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
       onEvent: deps.onEvent,
     });
 
-    const acceptance = await runAcceptance(deps, task.acceptance, agent.redact);
+    const acceptance = await runAcceptance(deps, task.acceptance, agent);
     const staged = await git.stageAll();
     if (staged.length) {
       const summaryLine = finish?.summary.split("\n")[0] ?? "partial work";

@@ -31,7 +31,13 @@ export function buildMessage(
   cache: CacheAccount,
   ids: Ids,
 ): WireMessage {
-  const { content, truncated } = fitToMaxTokens(reply.content, maxTokens);
+  // A reply declared larger than max_tokens is a turn the real API cuts off: never more output
+  // tokens than asked for, and a tool call that did not finish is not delivered.
+  const overDeclared = reply.outputTokens !== undefined && reply.outputTokens > maxTokens;
+  const fitted = overDeclared
+    ? { content: reply.content.filter((b) => b.type === "text"), truncated: true }
+    : fitToMaxTokens(reply.content, maxTokens);
+  const { content, truncated } = fitted;
   const stop_reason: StopReason = truncated
     ? "max_tokens"
     : (reply.stopReason ?? (content.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn"));
