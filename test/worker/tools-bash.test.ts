@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bashTool, runShell, type ShellOptions } from "../../action/src/tools/bash.ts";
-import { signal, tempDir } from "./tools-helpers.ts";
+import { alive, signal, tempDir } from "./tools-helpers.ts";
 
 const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
 
@@ -18,17 +18,6 @@ async function tool(timeoutMs = 30_000, maxOutputBytes = 100_000) {
   const root = await tempDir();
   const t = bashTool({ root, env, timeoutMs, maxOutputBytes });
   return { root, run: (input: unknown, s = signal()) => t.run(input, s), definition: t.definition };
-}
-
-/** Whether `pid` is a live process (a zombie waiting to be reaped counts as gone). */
-async function alive(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-  return !/^\d+ \(.*\) Z/.test(stat);
 }
 
 describe("runShell", () => {

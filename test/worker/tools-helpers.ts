@@ -1,5 +1,5 @@
 // Temporary workspaces for the worker tool tests: real directories, removed after each test.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach } from "vitest";
@@ -25,3 +25,14 @@ export async function tempDir(files: Record<string, string | Buffer> = {}): Prom
 export const outsideDir = tempDir;
 
 export const signal = () => new AbortController().signal;
+
+/** Whether `pid` is a live process (a zombie waiting to be reaped counts as gone). */
+export async function alive(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  return !/^\d+ \(.*\) Z/.test(stat);
+}

@@ -79,10 +79,11 @@ describe("Redactor", () => {
   });
 
   it("leaves text without secrets unchanged", () => {
+    const r = new Redactor(["never-in-the-text"]);
     fc.assert(
-      fc.property(fc.string(), (text) => {
-        const secret = "\u0000never-in-text\u0001";
-        expect(new Redactor([secret]).redact(text.replace(/\u0000/g, ""))).toBe(text.replace(/\u0000/g, ""));
+      fc.property(fc.string({ unit: "grapheme" }), (text) => {
+        fc.pre(!r.contains(text));
+        expect(r.redact(text)).toBe(text);
       }),
     );
   });
