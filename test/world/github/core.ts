@@ -29,11 +29,12 @@ export class Core {
     const { store } = this;
     const installation = store.installationFor(repo);
     const payload: Record<string, unknown> = {
-      ...fields,
       repository: repository(repo, store.urls),
       ...(repo.owner.type === "Organization" ? { organization: simpleUser(repo.owner, store.urls) } : {}),
       sender: simpleUser(sender, store.urls),
       ...(installation ? { installation: simpleInstallation(installation) } : {}),
+      // An event may carry its own rendering of a common field (push has its own repository).
+      ...fields,
     };
     return this.webhooks.emit(event, payload);
   }

@@ -4,6 +4,7 @@
 import type { Core } from "../core.ts";
 import { ZERO_SHA } from "../git-repo.ts";
 import type { IssueState, RepoState, User } from "../model.ts";
+import { repository } from "../rest/repos.ts";
 import { closingReferences } from "./closing-keywords.ts";
 import { closeIssue, setPullState } from "./issues.ts";
 import { emitPullEvent } from "./pull-events.ts";
@@ -61,6 +62,24 @@ export async function closeReferencedIssues(core: Core, repo: RepoState, texts: 
   }
 }
 
+/** Push payloads carry an older repository shape: owner name/email, Unix timestamps. */
+function pushRepository(core: Core, repo: RepoState): Record<string, unknown> {
+  const base = repository(repo, core.store.urls);
+  const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+  return {
+    ...base,
+    owner: {
+      ...(base.owner as Record<string, unknown>),
+      name: repo.owner.login,
+      email: repo.owner.email ?? core.store.noreplyEmail(repo.owner),
+    },
+    created_at: seconds(repo.createdAt),
+    pushed_at: seconds(repo.pushedAt),
+    stargazers: 0,
+    master_branch: repo.defaultBranch,
+  };
+}
+
 export async function handlePush(
   core: Core,
   repo: RepoState,
@@ -95,6 +114,7 @@ export async function handlePush(
       commits,
       head_commit: headCommit,
       pusher: { name: pusher.login, email: pusher.email ?? store.noreplyEmail(pusher) },
+      repository: pushRepository(core, repo),
     });
 
     if (!ref.startsWith("refs/heads/")) continue;

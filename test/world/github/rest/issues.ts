@@ -98,7 +98,7 @@ export function issue(store: Store, i: IssueState): Record<string, unknown> {
           },
           draft: i.pull.draft,
         }
-      : {}),
+      : { draft: false }),
     closed_at: i.closedAt,
     created_at: i.createdAt,
     updated_at: i.updatedAt,

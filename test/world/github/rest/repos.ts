@@ -109,5 +109,6 @@ export function repository(repo: RepoState, urls: Urls, role?: Role | null): Rec
     license: null,
     subscribers_count: 0,
     network_count: 0,
+    custom_properties: {},
   };
 }
