@@ -127,7 +127,7 @@ describe("webhook payloads", () => {
 
   it("have every field one of GitHub's examples for the same event and action has", () => {
     const byEvent = new Map(
-      (examples as { name: string; examples: Payload[] }[]).map((e) => [e.name, e.examples]),
+      (examples as unknown as { name: string; examples: Payload[] }[]).map((e) => [e.name, e.examples]),
     );
     const gaps: Record<string, string[]> = {};
     for (const { event, payload } of got) {
