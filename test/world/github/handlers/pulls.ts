@@ -35,7 +35,8 @@ export const pullHandlers: HandlerMap = {
       );
     const key = (p: PullState) => (q.sort === "updated" ? Date.parse(p.issue.updatedAt) : p.issue.number);
     pulls.sort((a, b) => key(a) - key(b) || a.issue.number - b.issue.number);
-    if ((q.direction ?? (q.sort && q.sort !== "created" ? "desc" : "desc")) === "desc") pulls.reverse();
+    // GitHub: newest first by default when sorting by creation, oldest first otherwise.
+    if ((q.direction ?? (!q.sort || q.sort === "created" ? "desc" : "asc")) === "desc") pulls.reverse();
     const baseShas = new Map<string, string>();
     for (const p of pulls) {
       if (!baseShas.has(p.baseRef))
