@@ -44,9 +44,10 @@ export class OutputCapture {
 
   /** Everything kept, as text, with a note where the middle was dropped. */
   text(): string {
+    // Decoded together when nothing was dropped, so a character split between the parts stays whole.
+    if (!this.omitted) return Buffer.concat([...this.head, ...this.tail]).toString("utf8");
     const head = Buffer.concat(this.head).toString("utf8");
     const tail = Buffer.concat(this.tail).toString("utf8");
-    if (!this.omitted) return head + tail;
     return `${head}\n… [${this.omitted} bytes of output omitted] …\n${tail}`;
   }
 }

@@ -29,7 +29,9 @@ export function decodeText(bytes: Uint8Array): TextFile | undefined {
 }
 
 export function encodeText(file: TextFile): Buffer {
-  const body = file.eol === "\r\n" ? file.text.replace(/\r?\n/g, "\r\n") : file.text;
+  // Every LF in the internal text was a CRLF (or came from the model as a line break); a CR before
+  // it is a lone CR of the original, as in `\r\r\n`.
+  const body = file.eol === "\r\n" ? file.text.replace(/\n/g, "\r\n") : file.text;
   return Buffer.from((file.bom ? BOM : "") + body, "utf8");
 }
 
