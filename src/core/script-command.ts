@@ -345,8 +345,10 @@ function isProseTool(tool: string, next: string): boolean {
 /** Sentence punctuation after a command word is not part of it: `type-check,` `build.` `lint)`. */
 function stripTrailing(word: string): string {
   // A final "." ends a sentence after a word (`build.`), not in a path pattern (`./...`).
+  // Lookbehinds start each match at its run's start, which keeps this linear on hostile tokens.
+  const closers = /(?<![,;:!?)\]”’"'])[,;:!?)\]”’"']+$/;
   return word
-    .replace(/[,;:!?)\]”’"']+$/, "")
+    .replace(closers, "")
     .replace(/(?<=[\p{L}\p{N}_])\.$/u, "")
-    .replace(/[,;:!?)\]”’"']+$/, "");
+    .replace(closers, "");
 }

@@ -50,7 +50,7 @@ function range(a: string | undefined, b: string | undefined): LineRange | undefi
 
 /** A token with an optional `:10-20` / `#L10-L20` suffix, punctuation around it removed. */
 function readToken(raw: string): { path: string; lines?: LineRange } | null {
-  const t = raw.replace(/^[(['"“‘<]+/, "").replace(/[)\]'"”’>,;.!?]+$/, "");
+  const t = raw.replace(/^[(['"“‘<]+/, "").replace(/(?<![)\]'"”’>,;.!?])[)\]'"”’>,;.!?]+$/, "");
   const m = /^(.+?)(?::(\d{1,9})(?:[-–:](\d{1,9}))?|#L(\d{1,9})(?:-L?(\d{1,9}))?)$/.exec(t);
   if (m && isPathLike(m[1] as string)) {
     return { path: m[1] as string, lines: range(m[2] ?? m[4], m[3] ?? m[5]) };
@@ -79,7 +79,7 @@ function pathTokens(item: string): PathToken[] {
 /** The first line-range phrase in an item. */
 export function findLineRange(text: string): LineRange | undefined {
   const candidates = [
-    /(?:^|[^\w])~?\s*lines?\s+~?(\d{1,9})(?:\s*(?:[-–—]|to|through|\.\.)\s*(\d{1,9}))?/i.exec(text),
+    /(?<!\w)~?lines?\s+~?(\d{1,9})(?:\s*(?:[-–—]|to|through|\.\.)\s*(\d{1,9}))?/i.exec(text),
     /\bL(\d{1,9})(?:\s*[-–—]\s*L?(\d{1,9}))?\b/.exec(text),
   ].filter((m): m is RegExpExecArray => m !== null);
   candidates.sort((a, b) => a.index - b.index);
@@ -117,13 +117,16 @@ export function parseFileItem(item: string, many = false): FileRef[] {
   const withLines = (note: string): FileRef[] => [{ path: best.path, ...(lines ? { lines } : {}), note }];
   // An item that starts with its path: the note is what follows the path, its lines and a separator.
   if (best.at === 0) {
-    const rest = text
-      .slice(best.end)
-      .replace(/^\s*\((?:~?\s*lines?\s|L\d)[^)]*\)/i, "")
-      .replace(/^\s*,?\s*~?\s*lines?\s+~?\d+(?:\s*(?:[-–—]|to|through|\.\.)\s*\d+)?/i, "")
-      .replace(/^\s*L\d+(?:\s*[-–—]\s*L?\d+)?\b/, "")
-      .replace(/^\s*[—–:-]+\s*/, "")
-      .trim();
+    // One anchored step at a time, trimming in between: no regex here scans a whitespace run twice.
+    const steps = [
+      /^\((?:~?lines?\s|L\d)[^)]*\)/i,
+      /^,/,
+      /^~?lines?\s+~?\d+(?:\s*(?:[-–—]|to|through|\.\.)\s*\d+)?/i,
+      /^L\d+(?:\s*[-–—]\s*L?\d+)?\b/,
+      /^[—–:-]+/,
+    ];
+    let rest = text.slice(best.end).trim();
+    for (const step of steps) rest = rest.replace(step, "").trim();
     return withLines(rest);
   }
   // Otherwise the note is the item as written: it usually explains where the path is and why.

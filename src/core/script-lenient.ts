@@ -2,7 +2,7 @@
 // Section finding is in script-sections.ts, list items in script-blocks.ts, acceptance commands in
 // script-command.ts; this file turns sections into fields and says what it had to guess or drop.
 import { findCodeSpans, scanLines } from "./markdown.ts";
-import { normalizeNewlines, stripInvisible, truncateEnd } from "./text.ts";
+import { normalizeNewlines, safeSlice, stripInvisible, truncateEnd } from "./text.ts";
 import { scanSections } from "./script-sections.ts";
 import type { Section, ScriptMeta } from "./script-sections.ts";
 import { isRule, splitBlocks, splitParagraphs } from "./script-blocks.ts";
@@ -275,20 +275,22 @@ function readDepends(
 /** Splits text longer than `max` at sentence ends (or hard, when a sentence is longer). */
 export function splitLong(text: string, max: number): string[] {
   if (text.length <= max) return [text];
-  const sentences = text.match(/[^.!?]+(?:[.!?]+|$)\s*/g) ?? [text];
   const out: string[] = [];
   let cur = "";
-  for (const sentence of sentences) {
-    if (cur && (cur + sentence).trimEnd().length > max) {
-      out.push(cur.trim());
+  for (let sentence of text.split(/(?<=[.!?])\s+/)) {
+    while (sentence.length > max) {
+      if (cur) out.push(cur);
+      cur = "";
+      const head = safeSlice(sentence, max);
+      out.push(head);
+      sentence = sentence.slice(head.length);
+    }
+    if (cur && cur.length + 1 + sentence.length > max) {
+      out.push(cur);
       cur = "";
     }
-    cur += sentence;
-    while (cur.trimEnd().length > max) {
-      out.push(cur.slice(0, max).trim());
-      cur = cur.slice(max);
-    }
+    cur = cur ? `${cur} ${sentence}` : sentence;
   }
-  if (cur.trim()) out.push(cur.trim());
-  return out.filter((s) => s !== "");
+  if (cur) out.push(cur);
+  return out.filter((s) => s.trim() !== "");
 }

@@ -124,6 +124,8 @@ const LABEL_KIND = new Map<string, SectionKind>(
 
 /** The section a heading's or label's text names, or undefined. `## ✅ Acceptance criteria (all):` works. */
 export function labelKind(text: string): SectionKind | undefined {
+  // Labels are short; a long text is prose (and the cleanup below is quadratic on hostile input).
+  if (text.length > 100) return undefined;
   const norm = text
     .replace(/[*_`]/g, "")
     .replace(/\([^)]*\)/g, " ")
@@ -134,25 +136,32 @@ export function labelKind(text: string): SectionKind | undefined {
   return LABEL_KIND.get(norm);
 }
 
-const ATX_RE = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+// Whitespace is matched once between tokens (never `[ \t]*X?[ \t]*`), which keeps these regexes
+// linear on hostile lines: adjacent optional whitespace runs backtrack exponentially over repetitions.
 const BULLET_START_RE = /^\s*(?:[-*+•‣◦▪●–]|\d{1,9}[.)])\s/;
 const LABEL_COLON_RE =
-  /^ {0,3}(?:\*\*|__)?[ \t]*([^:*_`\n]{1,60}?)[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(.*)$/;
-const LABEL_ALONE_RE = /^ {0,3}(\*\*|__)?[ \t]*([^:*_`\n]{1,60}?)[ \t]*(?:\*\*|__)?[ \t]*$/;
+  /^ {0,3}(?:\*\*|__)?[ \t]*([^:*_`\s][^:*_`\n]{0,59}?)(?:(?:\*\*|__)[ \t]*)?:[ \t]*(?:(?:\*\*|__)[ \t]*)?(.*)$/;
+const LABEL_ALONE_RE = /^ {0,3}(?:\*\*|__)?[ \t]*([^:*_`\s][^:*_`\n]{0,59}?)[ \t]*(?:(?:\*\*|__)[ \t]*)?$/;
 const DEPENDS_LINE_RE =
-  /^(?:\*\*|__)?(?:(?:note|important|heads[ -]up)[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*)?(?:this task[ \t]+)?(?:depends[ \t]+on|is[ \t]+blocked[ \t]+by|blocked[ \t]+by)\b/i;
-const META_PAIR_SRC = String.raw`(?:\*\*|__)?(model|size|branch)(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(\x60[^\x60\s]+\x60|[^\s\x60·|,]+)`;
+  /^(?:\*\*|__)?(?:(?:note|important|heads[ -]up)[ \t]*(?:(?:\*\*|__)[ \t]*)?:[ \t]*(?:(?:\*\*|__)[ \t]*)?)?(?:this task[ \t]+)?(?:depends[ \t]+on|is[ \t]+blocked[ \t]+by|blocked[ \t]+by)\b/i;
+const META_PAIR_SRC = String.raw`(?:\*\*|__)?(model|size|branch)(?:\*\*|__)?[ \t]*:[ \t]*(?:(?:\*\*|__)[ \t]*)?(\x60[^\x60\s]+\x60|[^\s\x60·|,*_]+)`;
 const META_LINE_RE = new RegExp(
   String.raw`^ {0,3}${META_PAIR_SRC}(?:[ \t]*[·|,][ \t]*${META_PAIR_SRC})*[ \t]*$`,
   "i",
 );
 const META_PAIR_RE = new RegExp(META_PAIR_SRC, "gi");
 
-/** A heading's level and text, or null. */
+/** A heading's level and text (closing `#`s removed), or null. Parsed by hand to stay linear. */
 export function parseAtx(line: string): { level: number; text: string } | null {
-  const m = ATX_RE.exec(line);
+  const m = /^ {0,3}(#{1,6})(?=[ \t]|$)/.exec(line);
   if (!m) return null;
-  return { level: (m[1] as string).length, text: (m[2] ?? "").trim() };
+  let text = line.slice(m[0].length).trim();
+  const hashes = /#+$/.exec(text);
+  if (hashes) {
+    const before = text.slice(0, hashes.index);
+    if (before === "" || before.endsWith(" ") || before.endsWith("\t")) text = before.trim();
+  }
+  return { level: (m[1] as string).length, text };
 }
 
 /** A label line's section and the text after the label, or null (bullets are never labels). */
@@ -170,7 +179,7 @@ export function parseLabel(line: string): { kind: SectionKind; rest: string } | 
   }
   const alone = LABEL_ALONE_RE.exec(line);
   if (alone) {
-    const kind = labelKind(alone[2] as string);
+    const kind = labelKind(alone[1] as string);
     if (kind) return { kind, rest: "" };
   }
   return null;

@@ -183,8 +183,8 @@ function renderVisible(task: Task, ctx: ScriptContext, notice: string): string {
  */
 export function visibleDigest(visible: string): string {
   const norm = normalizeNewlines(visible)
-    .replace(/[ \t]+$/gm, "")
-    .replace(/^(\s*[-*+] )\[[xX]\]/gm, "$1[ ]")
+    .replace(/(?<![ \t])[ \t]+$/gm, "")
+    .replace(/^([ \t]*[-*+] )\[[xX]\]/gm, "$1[ ]")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
   return fnv1a32(norm);

@@ -141,10 +141,16 @@ export function codeSpan(text: string): string {
  * so backslashes right before a pipe (or at the end, next to the cell border) are doubled too.
  */
 export function escapeTableCell(text: string): string {
-  return normalizeNewlines(text)
-    .trim()
-    .replace(/(\\*)(\||$)/g, (_m, slashes: string, end: string) => slashes + slashes + (end ? "\\|" : ""))
-    .replace(/\n/g, "<br>");
+  return (
+    normalizeNewlines(text)
+      .trim()
+      // The lookbehind starts a match only at the start of a backslash run, keeping this linear.
+      .replace(
+        /(?<!\\)(\\*)(\||$)/g,
+        (_m, slashes: string, end: string) => slashes + slashes + (end ? "\\|" : ""),
+      )
+      .replace(/\n/g, "<br>")
+  );
 }
 
 /** All whitespace runs (newlines included) collapsed to one space, trimmed, cut to `max` with `…`. */

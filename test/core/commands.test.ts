@@ -362,3 +362,16 @@ describe("renderHelp", () => {
     expect(examples).toHaveLength(COMMAND_HELP.length);
   });
 });
+
+describe("parseCommand: hostile input stays fast", () => {
+  it.each([
+    ["a giant single word", `/handoff ${"x".repeat(65_000)}`],
+    ["a word of dots", `/handoff ${".".repeat(65_000)}x`],
+    ["many fences", "```\n~~~\n".repeat(8000) + "/handoff go"],
+    ["many comment openers", "<!--".repeat(16_000)],
+  ])("%s", (_name, body) => {
+    const start = performance.now();
+    parseCommand(body);
+    expect(performance.now() - start).toBeLessThan(2000);
+  });
+});

@@ -143,3 +143,26 @@ describe("handoff script properties", () => {
     );
   });
 });
+
+describe("hostile input stays fast", () => {
+  const sp = " ".repeat(30_000);
+  const bodies: Record<string, string> = {
+    "repeated meta pairs (was exponential)": "Model: x · ".repeat(6000),
+    "a long space run in a heading": `## x${sp}#${sp}y`,
+    "a label followed by spaces": `note${sp}x`,
+    "spaces inside a file item": `Goal: x\n\nFiles:\n- a.ts${sp}x\n- lines${sp}x\n\nAcceptance criteria:\n- ok`,
+    "trailing spaces before a ticked box": `Goal: a${sp}b\n\nAcceptance criteria:\n- [x] ok${sp}x`,
+    "closing punctuation runs": `Goal: x\n\nAcceptance criteria:\n- npm run ${")".repeat(60_000)}x`,
+    "unclosed parentheses in a heading": `## ${"(".repeat(60_000)}`,
+    "backtick runs of many lengths": Array.from(
+      { length: 2000 },
+      (_, i) => "`".repeat((i % 50) + 1) + "x",
+    ).join(""),
+    "marker openers": "<!-- handoff:task {".repeat(3000),
+  };
+  it.each(Object.entries(bodies))("%s", (_name, body) => {
+    const start = performance.now();
+    parseHandoffScript(body);
+    expect(performance.now() - start).toBeLessThan(2000);
+  });
+});

@@ -263,3 +263,17 @@ describe("oneLine", () => {
     expect(oneLine("abcdefgh", 5)).toBe("abcd…");
   });
 });
+
+describe("hostile input stays fast", () => {
+  it("escapeTableCell on a long backslash run", () => {
+    const start = performance.now();
+    expect(escapeTableCell(`${"\\".repeat(65_000)}x|`).endsWith("x\\|")).toBe(true);
+    expect(performance.now() - start).toBeLessThan(2000);
+  });
+
+  it("sanitizeUntrusted on long runs", () => {
+    const start = performance.now();
+    sanitizeUntrusted(`${" \n".repeat(30_000)}${"<!--".repeat(10_000)}`, { maxChars: 1000 });
+    expect(performance.now() - start).toBeLessThan(2000);
+  });
+});
