@@ -18,6 +18,10 @@ export class InFlight {
     }
   }
 
+  get busy(): boolean {
+    return this.#count > 0;
+  }
+
   /** Resolves when no handler is running. */
   idle(): Promise<void> {
     return this.#count === 0 ? Promise.resolve() : new Promise((resolve) => this.#waiters.push(resolve));
