@@ -1,6 +1,7 @@
 // Starts the orchestrator as a real Probot HTTP server. Used by tests and the demo with a random
 // loopback port; `npm start` goes through Probot's own `run` (src/server/main.ts).
 import type { AddressInfo } from "node:net";
+import { pino } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { createHandoffApp, type HandoffAppOptions } from "../app/app.ts";
 import type { InFlight } from "../app/in-flight.ts";
@@ -38,14 +39,17 @@ export function handoffOctokit(pacing?: Pacing): typeof ProbotOctokit {
 
 export async function startOrchestratorServer(opts: OrchestratorServerOptions): Promise<RunningOrchestrator> {
   const handoff = createHandoffApp(opts.app);
+  // One logger for the server and the app: Probot's own `logLevel` does not reach the server's.
+  const log = pino({ name: "handoff", level: opts.logLevel ?? "warn" });
   const server = new Server({
+    log,
     Probot: Probot.defaults({
       appId: opts.appId,
       privateKey: opts.privateKey,
       secret: opts.webhookSecret,
       baseUrl: opts.baseUrl,
       Octokit: handoffOctokit(opts.pacing),
-      logLevel: opts.logLevel ?? "warn",
+      log,
     }),
     port: opts.port ?? 0,
     host: opts.host ?? "127.0.0.1",
