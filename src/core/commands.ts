@@ -59,7 +59,7 @@ const ALL_FAILED_WORDS = new Set(["failed", "all", "all-failed", "everything"]);
 const CANCEL_ALL_WORDS = new Set(["all", "everything"]);
 
 /** The first `/handoff` command in a comment body, or null when there is none. Never throws. */
-export function parseCommand(body: string, opts: ParseOptions = {}): Command | null {
+export function parseCommand(body: string | null | undefined, opts: ParseOptions = {}): Command | null {
   const lines = visibleLines(body);
   const start = lines.findIndex((l) => !l.code && !isQuoteLine(l.text) && COMMAND_RE.test(l.text));
   if (start < 0) return null;
@@ -174,7 +174,7 @@ function stripPunctuation(word: string): string {
  * removed (a fence inside a comment is no fence, and `<!--` inside a fence is no comment), and
  * code-block membership marked.
  */
-function visibleLines(body: string): { text: string; code: boolean }[] {
+function visibleLines(body: string | null | undefined): { text: string; code: boolean }[] {
   const out: { text: string; code: boolean }[] = [];
   let fence: Fence | null = null;
   let inComment = false;

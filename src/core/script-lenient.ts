@@ -94,9 +94,11 @@ export function stripCommentsOutsideCode(text: string): string {
   return out.join("\n");
 }
 
-/** Undoes renderer escapes inside free text: `\#` at a line start and `&lt;!--`. */
+/** Undoes renderer escapes inside free text: `\#` at a line start and `\<` (its backslashes doubled). */
 function unescapeText(text: string): string {
-  return text.replace(/^( {0,3})\\(#{1,6})(?=[ \t]|$)/gm, "$1$2").replace(/&lt;!--/g, "<!--");
+  return text
+    .replace(/^( {0,3})\\(#{1,6})(?=[ \t]|$)/gm, "$1$2")
+    .replace(/(?<!\\)((?:\\\\)*)\\</g, (_m, pairs: string) => `${pairs.slice(0, pairs.length / 2)}<`);
 }
 
 const textOf = (sections: Section[]) =>

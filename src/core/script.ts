@@ -19,7 +19,7 @@ import type { AcceptanceCriterion, FileRef } from "./plan.ts";
 import { encodeMarker } from "./markers.ts";
 import { fnv1a32 } from "./digest.ts";
 import { codeSpan, fenceFor, normalizeNewlines, oneLine, safeSlice } from "./text.ts";
-import { closesFence, openFence } from "./markdown.ts";
+import { closesFence, findCodeSpans, openFence, scanLines } from "./markdown.ts";
 import type { Fence } from "./markdown.ts";
 import { parseLenient } from "./script-lenient.ts";
 import { slugifyKey } from "./slug.ts";
@@ -87,17 +87,52 @@ export function renderScriptTitle(task: Pick<Task, "title">): string {
 }
 
 /**
- * Escapes free text for the visible body: a `<!--` would hide the rest of the issue (and could fake
- * a marker), `@name` would notify people, a line starting `#` would become a heading and an unclosed
- * code fence would swallow the sections after it.
+ * Escapes free text for the visible body: HTML (a `<!--` would hide the rest of the issue and could
+ * fake a marker), `@name` would notify people, a line starting `#` would become a heading and an
+ * unclosed code fence would swallow the sections after it. Code (fenced blocks, code spans) is left alone:
+ * it displays literally, and an escape there would show up in a command a person copies.
  */
-export function escapeFreeText(text: string): string {
-  const escaped = normalizeNewlines(text)
-    .replace(/<!--/g, "&lt;!--")
-    .replace(/@(?=[A-Za-z0-9])/g, "@\u200B")
-    .replace(/^( {0,3})(#{1,6})(?=[ \t]|$)/gm, "$1\\$2");
-  return closeOpenFence(escaped);
+export function escapeFreeText(text: string, inline = false): string {
+  const normalized = normalizeNewlines(text);
+  if (inline) {
+    // The first line continues a line the caller started (`- \`path\` — note`, `- [ ] text`), so it
+    // is never a block start: a fence there is literal text, and the next line starts afresh.
+    const nl = normalized.indexOf("\n");
+    const first = nl < 0 ? normalized : normalized.slice(0, nl);
+    const escapedFirst = escapeInlineLine(first);
+    return nl < 0 ? escapedFirst : `${escapedFirst}\n${escapeFreeText(normalized.slice(nl + 1))}`;
+  }
+  const lines = scanLines(normalized).map((line) => {
+    // A fence line's info string is not shown, but escaping it costs nothing and keeps `<!--` out.
+    if (line.fence) return escapeProse(line.text);
+    if (line.code) return line.text;
+    return escapeInlineLine(line.text);
+  });
+  return closeOpenFence(lines.join("\n"));
 }
+
+/** One prose line: comment openers and mentions outside code spans, and a leading heading marker. */
+function escapeInlineLine(line: string): string {
+  let out = "";
+  let at = 0;
+  for (const span of [...findCodeSpans(line), { start: line.length, end: line.length }]) {
+    out += escapeProse(line.slice(at, span.start)) + line.slice(span.start, span.end);
+    at = span.end;
+  }
+  return out.replace(/^( {0,3})(#{1,6})(?=[ \t]|$)/, "$1\\$2");
+}
+
+/**
+ * Prose outside code: `<` before a tag, comment or declaration becomes `\<` (shown as `<`, never
+ * HTML: a comment would hide text, and a line starting with a block tag would turn the rest of the
+ * line, a command's code span included, into raw HTML; GitHub would also drop `<Link>` from the
+ * text). Backslashes right before it are doubled so they cannot cancel the escape. Mentions get a
+ * zero-width space so that nobody is notified.
+ */
+const escapeProse = (prose: string) =>
+  prose
+    .replace(/(?<!\\)(\\*)<(?=[A-Za-z/!?])/g, (_m, slashes: string) => `${slashes}${slashes}\\<`)
+    .replace(/@(?=[A-Za-z0-9])/g, "@\u200B");
 
 function closeOpenFence(text: string): string {
   let open: Fence | null = null;
@@ -109,8 +144,11 @@ function closeOpenFence(text: string): string {
   return open ? `${text}\n${open.char.repeat(open.length)}` : text;
 }
 
-/** Continuation lines of a list item are indented so they stay inside the item. */
-const indentItem = (text: string) => escapeFreeText(text).replace(/\n/g, "\n  ");
+/**
+ * List item text, continuation lines indented so they stay inside the item. `inline`: the text
+ * follows something on its first line (a path, a task box), so that line is not a block start.
+ */
+const indentItem = (text: string, inline = false) => escapeFreeText(text, inline).replace(/\n/g, "\n  ");
 
 function lineRangeText(file: FileRef): string {
   if (!file.lines) return "";
@@ -125,7 +163,7 @@ function lineRangeText(file: FileRef): string {
 const inlineCode = (text: string) => codeSpan(text.replace(/\r\n|\r|\n/g, " "));
 
 function renderFile(file: FileRef): string {
-  const note = file.note.trim() ? ` — ${indentItem(file.note.trim())}` : "";
+  const note = file.note.trim() ? ` — ${indentItem(file.note.trim(), true)}` : "";
   return `- ${inlineCode(file.path)}${lineRangeText(file)}${note}`;
 }
 
@@ -134,7 +172,7 @@ function renderFile(file: FileRef): string {
  * (which could pair with the command's and expose it as markdown), goes in a fenced block in the item.
  */
 function renderCriterion(c: AcceptanceCriterion): string {
-  const text = `- [ ] ${indentItem(c.text)}`;
+  const text = `- [ ] ${indentItem(c.text, true)}`;
   if (c.command === undefined) return text;
   if (!/[\r\n]/.test(c.command) && !c.text.includes("`")) return `${text}: ${inlineCode(c.command)}`;
   const command = normalizeNewlines(c.command);
@@ -350,7 +388,10 @@ function findMarker(
  * Reads a sub-issue body as a handoff script. `opts.title` is the issue title: the task's title when
  * there is no marker, and a title edited on GitHub replaces the marker's. Never throws.
  */
-export function parseHandoffScript(body: string, opts: { title?: string } = {}): ParseScriptResult {
+export function parseHandoffScript(
+  body: string | null | undefined,
+  opts: { title?: string } = {},
+): ParseScriptResult {
   const text = typeof body === "string" ? body : "";
   const found = findMarker(text);
   const warnings: string[] = [];

@@ -6,6 +6,8 @@ import type { Command } from "../../src/core/commands.ts";
 describe("parseCommand: where a command counts", () => {
   it("finds nothing in a comment without a command", () => {
     expect(parseCommand("")).toBeNull();
+    expect(parseCommand(null)).toBeNull();
+    expect(parseCommand(undefined)).toBeNull();
     expect(parseCommand("Looks good to me!")).toBeNull();
     expect(parseCommand("I think handoff could do this")).toBeNull();
   });

@@ -150,6 +150,10 @@ const WORDS = [
   "(aside)",
   "x2",
   "42",
+  "<Link>",
+  "</div>",
+  "\\<b>",
+  "a\\b",
 ];
 
 /** Words joined by single spaces; no markdown structure, colons, code or commands. */

@@ -466,8 +466,9 @@ describe("lenient errors", () => {
     expect(!r.ok && r.errors).toHaveLength(2);
   });
 
-  it("empty body", () => {
+  it("empty body (GitHub gives null for an issue without a body)", () => {
     expect(parseHandoffScript("").ok).toBe(false);
+    expect(parseHandoffScript(null).ok).toBe(false);
   });
 });
 

@@ -180,10 +180,21 @@ describe("renderDependencyNote", () => {
 
 describe("escapeFreeText", () => {
   it("neutralises comment openers, mentions and headings", () => {
-    expect(escapeFreeText("a <!-- b")).toBe("a &lt;!-- b");
+    expect(escapeFreeText("a <!-- b")).toBe("a \\<!-- b");
+    expect(escapeFreeText("a <Link> and </details> x < y")).toBe("a \\<Link> and \\</details> x < y");
+    expect(escapeFreeText("odd \\<b> even \\\\<b>")).toBe("odd \\\\\\<b> even \\\\\\\\\\<b>");
     expect(escapeFreeText("ask @octocat")).toBe("ask @\u200Boctocat");
     expect(escapeFreeText("email a@b.c")).toBe("email a@\u200Bb.c");
     expect(escapeFreeText("## Files\n #x\n####### seven")).toBe("\\## Files\n #x\n####### seven");
+  });
+
+  it("leaves code alone: fenced blocks and code spans display literally", () => {
+    const text =
+      "Run `npm i @types/node` first.\n\n```sh\n# install\nnpm i @types/node <!-- x\n```\n# real heading";
+    expect(escapeFreeText(text)).toBe(
+      "Run `npm i @types/node` first.\n\n```sh\n# install\nnpm i @types/node <!-- x\n```\n\\# real heading",
+    );
+    expect(escapeFreeText("a `<!--` b <!-- c")).toBe("a `<!--` b \\<!-- c");
   });
 
   it("closes an unclosed fence so it cannot swallow later sections", () => {
