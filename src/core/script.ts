@@ -14,7 +14,7 @@
 // fields of the visible text are cut first (the marker keeps the full task); if the marker alone is
 // too big, the task itself is cut the same way and marked `truncated`, and parsing warns about it.
 import { z } from "zod";
-import { Task, TaskKey, TaskSize, ModelChoice } from "./plan.ts";
+import { Task, TaskKey, TaskSize, ModelChoice, formatPath } from "./plan.ts";
 import type { AcceptanceCriterion, FileRef } from "./plan.ts";
 import { encodeMarker } from "./markers.ts";
 import { fnv1a32 } from "./digest.ts";
@@ -255,8 +255,8 @@ function compose(
   return `${visible}\n\n${encodeMarker("task", marker)}\n`;
 }
 
-const VISIBLE_CUT_NOTICE =
-  "> [!NOTE]\n> Some text was cut to fit GitHub's issue size limit; the worker reads the full task from the hidden record.";
+const VISIBLE_CUT_SENTENCE = "Some text was cut to fit GitHub's issue size limit";
+const VISIBLE_CUT_NOTICE = `> [!NOTE]\n> ${VISIBLE_CUT_SENTENCE}; the worker reads the full task from the hidden record.`;
 const TASK_CUT_NOTICE =
   "> [!WARNING]\n> This task was too long for a GitHub issue; some of its text was cut.";
 
@@ -426,7 +426,12 @@ export function parseHandoffScript(
   if (!read.ok) return { ok: false, errors: read.errors.map((e) => `After editing: ${e}`) };
   const f = read.fields;
   const model = f.meta.model ?? marker.model;
-  const size = TaskSize.safeParse(f.meta.size);
+  const size = TaskSize.safeParse(f.meta.size?.toLowerCase());
+  if (visible.includes(VISIBLE_CUT_SENTENCE)) {
+    warnings.push(
+      "This script's visible text had been cut to fit GitHub's size limit; since it was edited, the cut text replaces the full text.",
+    );
+  }
   const candidate = {
     key: marker.key,
     title: titleEdited ? oneLine(opts.title as string, 200) : marker.task.title,
@@ -443,7 +448,10 @@ export function parseHandoffScript(
   };
   const parsed = Task.safeParse(candidate);
   if (!parsed.success)
-    return { ok: false, errors: parsed.error.issues.map((i) => `After editing: ${i.message}`) };
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => `After editing: \`${formatPath(i.path)}\`: ${i.message}`),
+    };
   const issues = [...new Set([...meta.dependsOnIssues, ...f.dependsOnIssues])];
   return {
     ok: true,
@@ -484,7 +492,7 @@ function lenientTask(body: string, title: string | undefined, warnings: string[]
   };
   const parsed = Task.safeParse(candidate);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => `\`${i.path.join(".")}\`: ${i.message}`) };
+    return { ok: false, errors: parsed.error.issues.map((i) => `\`${formatPath(i.path)}\`: ${i.message}`) };
   }
   return {
     ok: true,

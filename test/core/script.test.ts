@@ -336,6 +336,10 @@ describe("body size limit", () => {
     expect(r.ok && r.meta.source).toBe("marker");
     expect(r.ok && r.task).toEqual(t);
     expect(r.ok && r.warnings).toEqual([]);
+    // Editing the cut visible text makes the cut text the task's, and says so.
+    const edited = parseHandoffScript(body.replace("## Goal\n\n", "## Goal\n\nEdited. "));
+    expect(edited.ok && edited.meta.source).toBe("edited");
+    expect(edited.ok && edited.warnings.join()).toMatch(/cut text replaces the full text/);
   });
 
   it("cuts the task itself when even the marker would not fit, and warns", () => {
