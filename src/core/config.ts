@@ -162,9 +162,9 @@ export const Config = z
           .string()
           .min(1)
           .max(50)
-          .default("handoff")
+          .default("handoff-run")
           .describe(
-            "Labelling an issue with a hand-written handoff script with this label starts a worker on it.",
+            "Labelling an issue that holds a hand-written handoff script with this label starts a worker on it. Keep it different from `labels.task`: labels the App adds start workflows too.",
           ),
       })
       .strict()

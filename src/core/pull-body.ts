@@ -63,12 +63,13 @@ function render(input: PullBodyInput, scale: number, withOutput: boolean): strin
   const cap = (n: number) => Math.max(200, Math.floor(n * scale));
   const lines: string[] = [];
   const failing = r.outcome === "failed";
-  lines.push(
-    failing
-      ? `> [!WARNING]\n> This pull request is **failing**: ${r.error ?? acceptanceHeadline(r)}. The work is kept here so nothing is lost; see the acceptance results below.`
-      : `${acceptanceHeadline(r)} · written by a handoff worker`,
-    "",
-  );
+  lines.push(`**${acceptanceHeadline(r)}** · written by a handoff worker`, "");
+  if (failing) {
+    lines.push(
+      `> [!WARNING]\n> This pull request is **failing**: ${r.error ?? "see the acceptance results"}. The work is kept here so nothing is lost; see the acceptance results below.`,
+      "",
+    );
+  }
   lines.push(...section("Summary", r.summary, cap(4000)), "");
   lines.push(...section("What changed and why", r.changes, cap(8000)), "");
   lines.push(...section("How it was verified", r.verification, cap(4000)), "");

@@ -1,7 +1,7 @@
 // The offline world in one call: the GitHub emulator with a repository, the fake Messages API,
 // signed webhook deliveries into the real orchestrator (a Probot server on loopback), and the
 // Actions runner executing the bundled worker action. Used by the integration tests and the demo.
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Anthropic from "@anthropic-ai/sdk";
@@ -120,6 +120,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       with: { "anthropic-base-url": anthropic.url },
       env: { HANDOFF_PACING: "fast" },
       timeoutMs: 120_000,
+      // The worker workflow's "Set up the project" step: here, the sample's one dev dependency
+      // (tsx) comes from this repository's node_modules, since nothing may be downloaded.
+      prepareWorkspace: (dir) =>
+        symlink(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir"),
       ...extra,
     });
   }

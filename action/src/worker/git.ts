@@ -29,7 +29,16 @@ export class Git {
   }
 
   run(args: string[], withAuth = false): Promise<string> {
-    const full = [...(withAuth ? this.authArgs() : []), ...args];
+    // The agent could have planted hooks or an fsmonitor command; none may run in a git process
+    // that holds the token (or any other).
+    const full = [
+      "-c",
+      "core.hooksPath=/dev/null",
+      "-c",
+      "core.fsmonitor=false",
+      ...(withAuth ? this.authArgs() : []),
+      ...args,
+    ];
     return new Promise((resolve, reject) => {
       execFile(
         "git",
@@ -103,6 +112,30 @@ export class Git {
       await this.run(["clean", "-fdq", "--", ...forbidden]).catch(() => undefined);
     }
     return staged.filter((f) => !forbidden.includes(f));
+  }
+
+  /**
+   * Paths under protected prefixes that differ between the base and HEAD: the agent could commit
+   * a workflow change in its shell and restore the files, which no file snapshot would see.
+   */
+  async protectedChangesSince(base: string): Promise<string[]> {
+    const changed = await this.filesChangedSince(base);
+    return changed.filter((f) => PROTECTED_PREFIXES.some((p) => f.toLowerCase().startsWith(p)));
+  }
+
+  /** Puts protected paths back as they are on the base, in a commit of its own. */
+  async revertProtected(base: string, paths: string[]): Promise<void> {
+    const onBase = (
+      await this.run(["ls-tree", "-r", "--name-only", `refs/remotes/origin/${base}`, "--", ...paths])
+    )
+      .split("\n")
+      .filter(Boolean);
+    const added = paths.filter((p) => !onBase.includes(p));
+    if (onBase.length) await this.run(["checkout", "-q", `refs/remotes/origin/${base}`, "--", ...onBase]);
+    if (added.length) await this.run(["rm", "-q", "-f", "--", ...added]);
+    await this.commit(
+      `Revert changes to protected paths\n\nhandoff workers may not change ${PROTECTED_PREFIXES.join(", ")}:\n${paths.map((p) => `- ${p}`).join("\n")}`,
+    );
   }
 
   async commit(message: string): Promise<string> {

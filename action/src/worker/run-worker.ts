@@ -285,6 +285,11 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
         `${task.title}\n\n${agent.redact(summaryLine)}\n\nHandoff-Task: ${task.key}\nRefs #${req.issue}`,
       );
     }
+    const smuggled = await git.protectedChangesSince(base);
+    if (smuggled.length) {
+      deps.log.warn(`reverting agent changes to protected paths: ${smuggled.join(", ")}`);
+      await git.revertProtected(base, smuggled);
+    }
     const filesChanged = await git.filesChangedSince(base);
     const stopped = stopMessage(loop, budget);
     const failedChecks = acceptance.filter((a) => !a.passed);

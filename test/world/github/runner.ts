@@ -32,6 +32,11 @@ export interface RunnerOptions {
   step?: string | true;
   /** An action.yml whose input defaults fill inputs nobody set. */
   actionYml?: string;
+  /**
+   * Stands for the job's setup steps before the action (actions/setup-node, `npm ci`, …): called
+   * with the fresh checkout, e.g. to link a prepared node_modules into it.
+   */
+  prepareWorkspace?: (workspace: string) => Promise<void>;
   /** Extra environment for the step (e.g. the Anthropic fake's URL). */
   env?: Record<string, string>;
   secrets?: Record<string, string>;
@@ -254,6 +259,7 @@ export class Runner implements RunExecutor {
       cwd: workspace,
     });
     run.workspace = workspace;
+    await this.options.prepareWorkspace?.(workspace);
     return paths;
   }
 

@@ -1,0 +1,333 @@
+// The worker action as GitHub runs it: action/dist/index.js in a child process with the Actions
+// environment, against the GitHub emulator, the fake Messages API and a real bare git repository.
+import { execFileSync } from "node:child_process";
+import type { Octokit } from "@octokit/rest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { decodeMarker } from "../../src/core/markers.ts";
+import { Task, type TaskInput } from "../../src/core/plan.ts";
+import { StatusRecord, taskBranch, WorkerResult } from "../../src/core/records.ts";
+import { renderHandoffScript } from "../../src/core/script.ts";
+import {
+  firstUserMessageIncludes,
+  overloaded,
+  text,
+  toolUse,
+  type ScriptedReply,
+} from "../world/anthropic/index.ts";
+import { testOctokit } from "../world/github/index.ts";
+import { startWorld, type World } from "../world/index.ts";
+import { SAMPLE_PLAN, workerSession } from "../world/scenarios/sample.ts";
+import { commentsOf } from "../orchestrator/helpers.ts";
+
+let world: World;
+let alice: Octokit;
+let app: Octokit;
+
+beforeEach(async () => {
+  world = await startWorld({ orchestrator: false, runner: true });
+  alice = testOctokit({ baseUrl: world.gh.apiUrl, auth: world.gh.userToken("alice") }) as unknown as Octokit;
+  app = testOctokit({
+    baseUrl: world.gh.apiUrl,
+    auth: world.gh.installationToken("acme"),
+  }) as unknown as Octokit;
+});
+afterEach(async () => {
+  await world.close();
+});
+
+const repo = { owner: "acme", repo: "shop" };
+const ROUNDING = SAMPLE_PLAN.tasks[1] as TaskInput;
+
+/** A parent issue and one handoff sub-issue written by the App, as the orchestrator leaves them. */
+async function setupTask(input: TaskInput = ROUNDING) {
+  const parent = (await alice.rest.issues.create({ ...repo, title: "Fix the shop" })).data.number;
+  const task = Task.parse(input);
+  const branch = taskBranch("handoff", parent, task.key);
+  const { title, body } = renderHandoffScript(task, { parent, branch, dependencies: [] });
+  const sub = (await app.rest.issues.create({ ...repo, title, body, labels: ["handoff"] })).data;
+  await app.rest.issues.addSubIssue({ ...repo, issue_number: parent, sub_issue_id: sub.id });
+  return { parent, issue: sub.number, branch, task };
+}
+
+async function dispatch(issue: number, extra: Record<string, string> = {}) {
+  await alice.rest.actions.createWorkflowDispatch({
+    ...repo,
+    workflow_id: "handoff-worker.yml",
+    ref: "main",
+    inputs: { issue: String(issue), ...extra },
+  });
+  await world.idle();
+  const run = world.gh.runs().at(-1);
+  if (!run) throw new Error("no run");
+  return run;
+}
+
+function script(title: string, replies: ReplySource) {
+  world.anthropic.script.on(firstUserMessageIncludes(title), replies, title);
+}
+
+const bareGit = (...args: string[]) =>
+  execFileSync("git", ["-C", world.repo.bareDir, ...args], { encoding: "utf8" });
+
+async function statusOf(issue: number) {
+  const comments = await commentsOf(alice, issue);
+  const found = comments
+    .map((c) => StatusRecord.safeParse(decodeMarker(c.body, "status")))
+    .filter((p) => p.success);
+  expect(found).toHaveLength(1); // one status comment, updated in place
+  return found[0]!.data;
+}
+
+async function pullsFor(branch: string) {
+  return (await alice.rest.pulls.list({ ...repo, head: `acme:${branch}`, state: "all" })).data;
+}
+
+/** Every GitHub token or API key that could leak, checked in every request the model received. */
+function assertNothingLeaked() {
+  world.anthropic.assertNoSecrets();
+  for (const r of world.anthropic.requests()) expect(r.rawBody).not.toMatch(/gh[sp]_[A-Za-z0-9]{30,}/);
+}
+
+describe("the worker action", () => {
+  it("works a handoff script into a committed branch and a PR with a passing acceptance table", async () => {
+    const { parent, issue, branch, task } = await setupTask();
+    script(task.title, workerSession(task.key));
+    const run = await dispatch(issue);
+
+    expect(run.conclusion).toBe("success");
+    expect(run.outputs).toMatchObject({ status: "succeeded", branch });
+    const pr = (await pullsFor(branch))[0];
+    expect(pr).toMatchObject({ state: "open", draft: false, title: task.title, base: { ref: "main" } });
+    expect(run.outputs["pr-number"]).toBe(String(pr?.number));
+
+    // The branch holds the agent's edit, committed by the worker.
+    expect(bareGit("show", `${branch}:src/cart.ts`)).toContain("Math.max(0, Math.round(");
+    expect(bareGit("log", "-1", "--format=%an|%s", branch).trim()).toBe(`handoff[bot]|${task.title}`);
+
+    const body = pr?.body ?? "";
+    expect(body).toContain("✅ 1/1 acceptance commands pass");
+    expect(body).toContain(`Closes #${issue}`);
+    expect(body).toContain(task.title);
+    const result = WorkerResult.parse(decodeMarker(body, "result"));
+    expect(result).toMatchObject({
+      outcome: "succeeded",
+      stopReason: "finished",
+      filesChanged: ["src/cart.ts"],
+      turns: 4,
+    });
+    expect(result.acceptance).toMatchObject([
+      { passed: true, exitCode: 0, command: task.acceptance[0]?.command },
+    ]);
+
+    // Usage reported is exactly what the API reported, and the outputs say the same.
+    const t = world.anthropic.totals();
+    expect(result.usage).toEqual({
+      inputTokens: t.input_tokens,
+      outputTokens: t.output_tokens,
+      cacheReadTokens: t.cache_read_input_tokens,
+      cacheWriteTokens: t.cache_creation_input_tokens,
+    });
+    expect(Number(run.outputs["output-tokens"])).toBe(t.output_tokens);
+    expect(Number(run.outputs["input-tokens"])).toBe(
+      t.input_tokens + t.cache_read_input_tokens + t.cache_creation_input_tokens,
+    );
+    expect(Number(run.outputs["cost-usd"])).toBeGreaterThan(0);
+
+    const status = await statusOf(issue);
+    expect(status).toMatchObject({ state: "succeeded", prNumber: pr?.number, runId: run.id, attempt: 1 });
+    expect(run.summary).toContain("✅ handoff worker");
+    expect(parent).toBeGreaterThan(0);
+    expect(world.gh.violations()).toEqual([]);
+    world.anthropic.assertNoViolations();
+    assertNothingLeaked();
+  });
+
+  it("pushes failing work as a draft PR marked failing, and fails the step", async () => {
+    const { issue, branch, task } = await setupTask();
+    script(task.title, [
+      toolUse("str_replace_based_edit_tool", {
+        command: "str_replace",
+        path: "src/cart.ts",
+        old_str: "  return cents - (cents * percent) / 100;",
+        new_str: "  return Math.round(cents - (cents * percent) / 100);",
+      }),
+      toolUse("finish", { summary: "Rounded the discount.", changes: "src/cart.ts", verification: "none" }),
+    ]);
+    const run = await dispatch(issue);
+    expect(run.conclusion).toBe("failure");
+    expect(run.outputs.status).toBe("failed");
+    const pr = (await pullsFor(branch))[0];
+    expect(pr).toMatchObject({ draft: true, title: `[failing] ${task.title}` });
+    expect(pr?.body).toContain("❌ 0/1 acceptance commands pass");
+    expect(pr?.body).toContain("This pull request is **failing**");
+    expect(pr?.body).toMatch(/not ok \d+ - discounts never go below zero/); // the output tail, for the reviewer
+    expect(await statusOf(issue)).toMatchObject({
+      state: "failed",
+      reason: "1 of 1 acceptance commands failed",
+    });
+    expect(world.gh.violations()).toEqual([]);
+  });
+
+  it("reuses the branch and the PR when the task runs again", async () => {
+    const { issue, branch, task } = await setupTask();
+    script(task.title, [
+      toolUse("str_replace_based_edit_tool", {
+        command: "str_replace",
+        path: "src/cart.ts",
+        old_str: "  return cents - (cents * percent) / 100;",
+        new_str: "  return Math.round(cents - (cents * percent) / 100);",
+      }),
+      toolUse("finish", { summary: "First try.", changes: "", verification: "" }),
+      // second run: builds on the first attempt's commit
+      toolUse("str_replace_based_edit_tool", {
+        command: "str_replace",
+        path: "src/cart.ts",
+        old_str: "  return Math.round(cents - (cents * percent) / 100);",
+        new_str: "  return Math.max(0, Math.round((cents * (100 - percent)) / 100));",
+      }),
+      toolUse("finish", { summary: "Fixed on the second try.", changes: "", verification: "" }),
+    ]);
+    const first = await dispatch(issue);
+    expect(first.conclusion).toBe("failure");
+
+    // A retry: the status goes back to pending (what `/handoff retry` writes), then a new dispatch.
+    const statusComment = (await commentsOf(alice, issue)).find((c) => decodeMarker(c.body, "status"));
+    const failed = StatusRecord.parse(decodeMarker(statusComment?.body, "status"));
+    await app.rest.issues.updateComment({
+      ...repo,
+      comment_id: statusComment!.id,
+      body: `<!-- handoff:status ${JSON.stringify({ ...failed, state: "pending", attempt: 2, result: undefined, earlier: { runs: 1, usage: failed.result!.usage, costUsd: failed.result!.costUsd ?? 0, unpriced: false } })} -->`,
+    });
+    const second = await dispatch(issue);
+    expect(second.conclusion).toBe("success");
+
+    const pulls = await pullsFor(branch);
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]).toMatchObject({ title: task.title });
+    expect(pulls[0]?.body).toContain("Fixed on the second try.");
+    expect(bareGit("rev-list", "--count", `main..${branch}`).trim()).toBe("2");
+    // The second session was told what the first left on the branch.
+    const secondPrompt = JSON.stringify(
+      world.anthropic
+        .requests()
+        .find((r) => r.index > 0 && JSON.stringify(r.body).includes("earlier attempt"))?.body,
+    );
+    expect(secondPrompt).toContain(task.title);
+    const status = await statusOf(issue);
+    expect(status).toMatchObject({ state: "succeeded", attempt: 2, earlier: { runs: 1 } });
+    expect(world.gh.violations()).toEqual([]);
+  });
+
+  it("a duplicate dispatch of a finished attempt does nothing", async () => {
+    const { issue, branch, task } = await setupTask();
+    script(task.title, workerSession(task.key));
+    await dispatch(issue);
+    const calls = world.anthropic.requests().length;
+    const again = await dispatch(issue);
+    expect(again.conclusion).toBe("success");
+    expect(again.outputs.status).toBe("skipped");
+    expect(world.anthropic.requests()).toHaveLength(calls);
+    expect(await pullsFor(branch)).toHaveLength(1);
+  });
+
+  it("refuses or scrubs every attempt to leave the workspace, touch .git or workflows, or read secrets", async () => {
+    const { issue, branch, task } = await setupTask();
+    const edit = (input: object) => toolUse("str_replace_based_edit_tool", input);
+    script(task.title, [
+      edit({ command: "view", path: "../../etc/passwd" }),
+      edit({ command: "view", path: "/etc/passwd" }),
+      edit({
+        command: "create",
+        path: ".git/hooks/pre-commit",
+        file_text: "#!/bin/sh\necho pwned > /tmp/pwned\n",
+      }),
+      edit({ command: "create", path: ".github/workflows/x.yml", file_text: "on: push\n" }),
+      toolUse("bash", { command: "ln -s /etc etc-link && echo linked" }),
+      edit({ command: "view", path: "etc-link/passwd" }),
+      toolUse("bash", { command: "env | sort" }),
+      toolUse("bash", { command: "cat .git/config" }),
+      toolUse("bash", {
+        // Commit a workflow in the shell, then hide it from the working tree.
+        command:
+          "mkdir -p .github/workflows && echo 'on: push' > .github/workflows/evil.yml && git add .github/workflows/evil.yml && git -c user.name=x -c user.email=x@x commit -qm sneaky && git update-index --assume-unchanged .github/workflows/evil.yml && rm .github/workflows/evil.yml && echo hidden",
+      }),
+      edit({
+        command: "str_replace",
+        path: "src/cart.ts",
+        old_str: "  return cents - (cents * percent) / 100;",
+        new_str: "  return Math.max(0, Math.round((cents * (100 - percent)) / 100));",
+      }),
+      toolUse("finish", { summary: "Fixed the rounding.", changes: "src/cart.ts", verification: "tests" }),
+    ]);
+    const run = await dispatch(issue);
+    expect(run.conclusion).toBe("success");
+
+    const results = world.anthropic
+      .requests()
+      .flatMap(
+        (r) =>
+          ((r.body as { messages: { content: unknown }[] }).messages.at(-1)?.content as {
+            type: string;
+            content?: string;
+          }[]) ?? [],
+      )
+      .filter((b) => b?.type === "tool_result")
+      .map((b) => String(b.content));
+    const [up, absolute, hook, workflow, , link, env, gitConfig] = results;
+    expect(up).toMatch(/refused|outside/i);
+    expect(absolute).toMatch(/refused|outside/i);
+    expect(hook).toMatch(/\.git/);
+    expect(workflow).toMatch(/\.github\/workflows/);
+    expect(link).toMatch(/refused|outside/i);
+    expect(env).not.toMatch(/^(GITHUB_TOKEN|INPUT_|ACTIONS_|ANTHROPIC_)/m);
+    expect(env).toContain("GITHUB_WORKSPACE=");
+    expect(gitConfig).not.toMatch(/extraheader|AUTHORIZATION/i);
+
+    // Nothing protected reached the branch, and the smuggled workflow was reverted in a commit.
+    const files = bareGit("ls-tree", "-r", "--name-only", branch);
+    expect(files).not.toMatch(/\.github\/workflows\/(x|evil)\.yml/);
+    expect(bareGit("log", "--format=%s", `main..${branch}`)).toContain("Revert changes to protected paths");
+    expect(bareGit("show", `${branch}:src/cart.ts`)).toContain("Math.max(0");
+    assertNothingLeaked();
+    expect(world.gh.violations()).toEqual([]);
+  });
+
+  it("ends cleanly with a partial summary when the turn budget runs out", async () => {
+    const { issue, branch, task } = await setupTask();
+    let turn = 0;
+    script(task.title, () => {
+      turn++;
+      if (turn === 1) {
+        return toolUse("str_replace_based_edit_tool", {
+          command: "str_replace",
+          path: "src/cart.ts",
+          old_str: "  return cents - (cents * percent) / 100;",
+          new_str: "  return Math.max(0, Math.round((cents * (100 - percent)) / 100));",
+        });
+      }
+      return [text(`Still checking (turn ${turn}).`), toolUse("bash", { command: "echo looking" })];
+    });
+    const run = await dispatch(issue);
+    // The sample keeps the default budget of 40 turns: exactly 40 calls, never 41.
+    expect(turn).toBe(40);
+    expect(world.anthropic.requests()).toHaveLength(40);
+    const pr = (await pullsFor(branch))[0];
+    expect(pr?.draft).toBe(true);
+    expect(pr?.body).toContain("the session used all 40 turns");
+    expect(pr?.body).toContain("Partial: Still checking (turn 40).");
+    expect(run.conclusion).toBe("failure");
+  });
+
+  it("survives a storm of 529s with a clear failure, not a hang", async () => {
+    const { issue, task } = await setupTask();
+    script(task.title, () => overloaded(1));
+    const run = await dispatch(issue);
+    expect(run.conclusion).toBe("failure");
+    expect(run.outputs.status).toBe("failed");
+    const status = await statusOf(issue);
+    expect(status.state).toBe("failed");
+    expect(status.reason).toMatch(/no changes were made \(the model API failed: .*overloaded/i);
+    // The SDK retried (4 retries → 5 attempts) and then the run gave up.
+    expect(world.anthropic.requests()).toHaveLength(5);
+  });
+});
