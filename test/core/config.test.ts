@@ -51,7 +51,7 @@ describe("defaults", () => {
         commandTimeoutSeconds: 300,
       },
       branches: { prefix: "handoff" },
-      labels: { task: ["handoff"], trigger: "handoff" },
+      labels: { task: ["handoff"], trigger: "handoff-run" },
       worker: { workflow: "handoff-worker.yml", setup: [], draftOnFailure: true },
       trigger: { minPermission: "write" },
       approval: { required: false },
