@@ -12,7 +12,7 @@ import {
   overloaded,
   text,
   toolUse,
-  type ScriptedReply,
+  type ReplySource,
 } from "../world/anthropic/index.ts";
 import { testOctokit } from "../world/github/index.ts";
 import { startWorld, type World } from "../world/index.ts";
