@@ -4,7 +4,7 @@
 import { foldEarlier, type StatusRecord } from "../core/records.ts";
 import { statusOf } from "../github/gateway.ts";
 import type { OrchestratorEnv } from "./env.ts";
-import { writeStatus } from "./status-writer.ts";
+import { StatusClaimLost, writeStatus } from "./status-writer.ts";
 
 export interface StartRequest {
   parent: number;
@@ -17,7 +17,8 @@ export interface StartRequest {
 }
 
 export type StartOutcome =
-  { ok: true; record: StatusRecord } | { ok: false; record: StatusRecord; reason: string };
+  | { ok: true; record: StatusRecord }
+  | { ok: false; record: StatusRecord; reason: string; claimLost?: boolean };
 
 /** Worker workflow inputs. The workflow in .github/workflows declares exactly these. */
 export function workerInputs(req: {
@@ -51,7 +52,14 @@ export async function startWorker(env: OrchestratorEnv, req: StartRequest): Prom
     ...(req.feedback ? { feedback: req.feedback } : {}),
     ...withEarlier(req.previous),
   };
-  const commentId = await writeStatus(env.gw, req.issue, req.parent, queued, req.statusCommentId);
+  let commentId: number;
+  try {
+    commentId = await writeStatus(env.gw, req.issue, req.parent, queued, req.statusCommentId);
+  } catch (e) {
+    if (!(e instanceof StatusClaimLost)) throw e;
+    env.log.info(`not dispatching #${req.issue}: ${e.message}; the other writer dispatches`);
+    return { ok: false, record: queued, reason: "claimed", claimLost: true };
+  }
   try {
     await env.gw.dispatchWorkflow(env.config.worker.workflow, env.defaultBranch, workerInputs(req));
     env.log.info(`dispatched ${env.config.worker.workflow} for #${req.issue} (${req.key}) on ${req.base}`);

@@ -14,7 +14,11 @@ export function renderNotice(id: string, body: string): string {
   return `${encodeMarker("notice", { id })}\n${body}`;
 }
 
-/** Posts `body` on the issue unless a notice with this id is already there. Returns whether it posted. */
+/**
+ * Posts `body` on the issue unless a notice with this id is already there. The orchestrator and
+ * workers reconcile in different processes, so two may post at once: after posting, the newer copy
+ * of a notice deletes itself and the oldest stays. Returns whether this call's notice stands.
+ */
 export async function postNoticeOnce(
   gw: RepoGateway,
   issue: number,
@@ -24,6 +28,13 @@ export async function postNoticeOnce(
 ): Promise<boolean> {
   const comments = existing ?? (await gw.listComments(issue));
   if (comments.some((c) => noticeIdOf(c) === id)) return false;
-  await gw.createComment(issue, renderNotice(id, body));
+  const mine = await gw.createComment(issue, renderNotice(id, body));
+  const oldest = (await gw.listComments(issue))
+    .filter((c) => noticeIdOf(c) === id)
+    .sort((a, b) => a.id - b.id)[0];
+  if (oldest && oldest.id !== mine.id) {
+    await gw.deleteComment(mine.id);
+    return false;
+  }
   return true;
 }

@@ -11,9 +11,17 @@ import { startWorker } from "./dispatch.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import { postNoticeOnce } from "./notices.ts";
 
+/** The author of everything a workflow's GITHUB_TOKEN writes. */
+export const ACTIONS_BOT = "github-actions[bot]";
+
 export interface ReconcileOptions {
-  /** Start tasks the scheduler allows (false for a read-only refresh). */
-  dispatch: boolean;
+  /**
+   * Start tasks the scheduler allows: true, false (a read-only refresh), or "if-actions-only":
+   * only when the plan is run by the Actions-only orchestrator (its rollup was written by the
+   * Actions bot). A worker uses that: under the App, the App reacts to the worker's own PR and run
+   * events and dispatches; two dispatchers would race.
+   */
+  dispatch: boolean | "if-actions-only";
   /** A record to write instead of the one on GitHub (e.g. `/handoff go` sets approved). */
   record?: RollupRecord;
 }
@@ -62,8 +70,9 @@ async function startReady(
       previous: sub?.status?.record,
       statusCommentId: sub?.status?.commentId,
     });
-    task.state = outcome.ok ? "queued" : "failed";
+    task.state = outcome.ok || outcome.claimLost ? "queued" : "failed";
     task.attempt = outcome.record.attempt;
+    if (!outcome.ok && outcome.claimLost) continue; // another process dispatched it
     if (!outcome.ok) {
       task.reason = outcome.reason;
       break; // the same cause (no workflow, no permission) would fail every other start too
@@ -119,6 +128,22 @@ async function postMilestones(
   }
 }
 
+/**
+ * A PR stacked on a prerequisite's branch targets that branch. Once the prerequisite is merged its
+ * work is in the base branch, so the dependent PR is pointed there (GitHub does this by itself only
+ * when the merged branch is deleted).
+ */
+async function retargetStacked(env: OrchestratorEnv, tasks: TaskRecord[]): Promise<void> {
+  const mergedBranches = new Set(tasks.filter((t) => t.state === "merged").map((t) => t.branch));
+  for (const t of tasks) {
+    if (t.state !== "pr_open" || !t.pr || t.pr.base === env.baseBranch || !mergedBranches.has(t.pr.base))
+      continue;
+    await env.gw.updatePull(t.pr.number, { base: env.baseBranch });
+    env.log.info(`retargeted #${t.pr.number} from ${t.pr.base} to ${env.baseBranch}`);
+    t.pr = { ...t.pr, base: env.baseBranch };
+  }
+}
+
 export async function reconcile(
   env: OrchestratorEnv,
   parent: number,
@@ -133,9 +158,12 @@ export async function reconcile(
     env.config.branches.prefix,
   );
 
+  await retargetStacked(env, derived.tasks);
   let decision = decide(env, record, derived.tasks);
   let started: string[] = [];
-  if (opts.dispatch && decision.start.length) {
+  const dispatch =
+    opts.dispatch === "if-actions-only" ? state.rollupComment.author.login === ACTIONS_BOT : opts.dispatch;
+  if (dispatch && decision.start.length) {
     started = await startReady(env, parent, state, derived, decision);
     decision = decide(env, record, derived.tasks);
   }

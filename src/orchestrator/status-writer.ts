@@ -2,7 +2,16 @@
 import type { StatusRecord } from "../core/records.ts";
 import { renderStatusComment } from "../core/status.ts";
 import type { RepoGateway } from "../github/gateway.ts";
+import { findStatus } from "../github/snapshot.ts";
 
+/** Thrown when another process created the sub-issue's status comment at the same moment. */
+export class StatusClaimLost extends Error {}
+
+/**
+ * Writes the status. Creating the first status comment is a claim: if two processes create one at
+ * the same moment (the App and a worker reconciling together), the newer deletes its own and throws
+ * StatusClaimLost, so only one of them goes on to dispatch.
+ */
 export async function writeStatus(
   gw: RepoGateway,
   issue: number,
@@ -15,5 +24,14 @@ export async function writeStatus(
     await gw.updateComment(commentId, body);
     return commentId;
   }
-  return (await gw.createComment(issue, body)).id;
+  const mine = await gw.createComment(issue, body);
+  const comments = await gw.listComments(issue);
+  const statuses = comments.filter(
+    (c) => c.id !== mine.id && c.id < mine.id && findStatus([c]) !== undefined,
+  );
+  if (statuses.length) {
+    await gw.deleteComment(mine.id);
+    throw new StatusClaimLost(`#${issue} already has a status comment (${statuses[0]?.id})`);
+  }
+  return mine.id;
 }

@@ -19,7 +19,7 @@ import { runToolLoop, type LoopEvent, type LoopResult, type LoopTool } from "../
 import type { Logger, OrchestratorEnv } from "../../../src/orchestrator/env.ts";
 import { postNoticeOnce } from "../../../src/orchestrator/notices.ts";
 import { reconcile } from "../../../src/orchestrator/reconcile.ts";
-import { writeStatus } from "../../../src/orchestrator/status-writer.ts";
+import { StatusClaimLost, writeStatus } from "../../../src/orchestrator/status-writer.ts";
 import { withEarlier } from "../../../src/orchestrator/dispatch.ts";
 import type { CommandResult, FinishInput } from "../tools/index.ts";
 import type { Git } from "./git.ts";
@@ -221,13 +221,20 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
     ...withEarlier(ctx.status?.record),
     ...(req.feedback ? { feedback: req.feedback } : {}),
   };
-  let statusId = await writeStatus(
-    gw,
-    req.issue,
-    parent ?? req.issue,
-    { ...statusBase, state: "running", at: deps.now().toISOString() },
-    ctx.status?.comment.id,
-  );
+  let statusId: number;
+  try {
+    statusId = await writeStatus(
+      gw,
+      req.issue,
+      parent ?? req.issue,
+      { ...statusBase, state: "running", at: deps.now().toISOString() },
+      ctx.status?.comment.id,
+    );
+  } catch (e) {
+    if (e instanceof StatusClaimLost)
+      return { status: "skipped", reason: `another run started #${req.issue} first` };
+    throw e;
+  }
 
   const budget = { ...config.limits.worker, ...req.budget };
   const model = req.model ?? resolveModel(config, task.model);
@@ -406,7 +413,7 @@ async function reconcileParent(deps: WorkerDeps, parent: number | undefined): Pr
     anthropic: deps.anthropic,
   };
   try {
-    await reconcile(env, parent, { dispatch: true });
+    await reconcile(env, parent, { dispatch: "if-actions-only" });
   } catch (e) {
     deps.log.warn(`updating the rollup on #${parent} failed: ${e instanceof Error ? e.message : String(e)}`);
   }

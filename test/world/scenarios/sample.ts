@@ -48,7 +48,7 @@ export const SAMPLE_PLAN: PlanInput = {
         { text: "The duration tests pass", command: testFile("duration") },
         {
           text: "Durations under an hour are unchanged",
-          command: `${testFile("duration")} --test-name-pattern=seconds`,
+          command: "node --import tsx --test --test-name-pattern=seconds test/duration.test.ts",
         },
       ],
       dependsOn: [],
@@ -188,6 +188,11 @@ export function workerSession(key: string): ScriptedReply[] {
 export function scriptSampleSessions(fake: AnthropicFake, opts: { plan?: PlanInput } = {}): void {
   fake.script.on(PLANNER_MATCH, plannerSession(opts.plan), "planner");
   for (const task of SAMPLE_PLAN.tasks) {
-    fake.script.on(firstUserMessageIncludes(task.title), workerSession(task.key), `worker ${task.key}`);
+    fake.script.on(workerMatch(task.title), workerSession(task.key), `worker ${task.key}`);
   }
+}
+
+/** A worker session for the task with this title: its prompt's first line names the task (a dependency note may name others). */
+export function workerMatch(title: string) {
+  return firstUserMessageIncludes(`: ${title}\n\nYou are on branch`);
 }
