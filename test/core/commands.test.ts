@@ -365,15 +365,14 @@ describe("renderHelp", () => {
   });
 });
 
-describe("parseCommand: hostile input stays fast", () => {
+// Each must simply finish; the timeout is a hang guard, not a speed goal (that is `npm run bench`).
+describe("parseCommand: hostile input does not hang", () => {
   it.each([
     ["a giant single word", `/handoff ${"x".repeat(65_000)}`],
     ["a word of dots", `/handoff ${".".repeat(65_000)}x`],
     ["many fences", "```\n~~~\n".repeat(8000) + "/handoff go"],
     ["many comment openers", "<!--".repeat(16_000)],
-  ])("%s", (_name, body) => {
-    const start = performance.now();
-    parseCommand(body);
-    expect(performance.now() - start).toBeLessThan(2000);
+  ])("%s", { timeout: 20_000 }, (_name, body) => {
+    expect(() => parseCommand(body)).not.toThrow();
   });
 });

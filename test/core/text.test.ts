@@ -264,16 +264,15 @@ describe("oneLine", () => {
   });
 });
 
-describe("hostile input stays fast", () => {
-  it("escapeTableCell on a long backslash run", () => {
-    const start = performance.now();
+// Inputs that made earlier versions backtrack for ever: each must simply finish. The timeout is a
+// hang guard, not a speed goal (speed lives in `npm run bench`).
+describe("hostile input does not hang", () => {
+  it("escapeTableCell on a long backslash run", { timeout: 20_000 }, () => {
     expect(escapeTableCell(`${"\\".repeat(65_000)}x|`).endsWith("x\\|")).toBe(true);
-    expect(performance.now() - start).toBeLessThan(2000);
   });
 
-  it("sanitizeUntrusted on long runs", () => {
-    const start = performance.now();
-    sanitizeUntrusted(`${" \n".repeat(30_000)}${"<!--".repeat(10_000)}`, { maxChars: 1000 });
-    expect(performance.now() - start).toBeLessThan(2000);
+  it("sanitizeUntrusted on long runs", { timeout: 20_000 }, () => {
+    const out = sanitizeUntrusted(`${" \n".repeat(30_000)}${"<!--".repeat(10_000)}`, { maxChars: 1000 });
+    expect(out.length).toBeLessThanOrEqual(1100);
   });
 });
