@@ -51,7 +51,10 @@ export async function startOrchestratorServer(opts: OrchestratorServerOptions): 
       Octokit: handoffOctokit(opts.pacing),
       log,
     }),
-    port: opts.port ?? 0,
+    // Probot's Server replaces a falsy port with 3000 (`options.port || 3000`), so port 0 would make
+    // every test world and the demo fight over 3000. Node's listen() takes the string "0" as "any
+    // free port", and Probot passes it through unchanged.
+    port: opts.port || ("0" as unknown as number),
     host: opts.host ?? "127.0.0.1",
     webhookPath: "/api/github/webhooks",
   });
