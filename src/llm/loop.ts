@@ -69,6 +69,8 @@ export interface LoopOptions {
   terminalTool: string;
   now?: () => number;
   onEvent?: (e: LoopEvent) => void;
+  /** Prompt caching (default on); off only to measure what it saves. */
+  cache?: boolean;
 }
 
 export interface LoopResult {
@@ -135,8 +137,9 @@ export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
   const now = opts.now ?? Date.now;
   const { budget } = opts;
   const tools = toolDefinitions(opts.tools);
+  const cache = opts.cache ?? true;
   const system: Anthropic.Messages.TextBlockParam[] = [
-    { type: "text", text: opts.system, cache_control: CACHE },
+    { type: "text", text: opts.system, ...(cache ? { cache_control: CACHE } : {}) },
   ];
   const messages: MessageParam[] = [{ role: "user", content: opts.prompt }];
   let usage: Usage = ZERO_USAGE;
@@ -181,7 +184,7 @@ export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
             max_tokens: maxOut,
             system,
             tools,
-            messages: withMovingBreakpoints(messages),
+            messages: cache ? withMovingBreakpoints(messages) : messages,
           },
           { signal: AbortSignal.timeout(remainingMs) },
         )

@@ -1,0 +1,137 @@
+// `npm run bench`: the timing and cost figures the README quotes. Timing goals live here, never in
+// tests. Run it on an idle machine; each figure is the median of several runs.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { Task, type TaskInput } from "../src/core/plan.ts";
+import { taskBranch, type RollupRecord, type TaskRecord } from "../src/core/records.ts";
+import { renderRollup } from "../src/core/rollup.ts";
+import { schedule } from "../src/core/schedule.ts";
+import { parseHandoffScript, renderHandoffScript } from "../src/core/script.ts";
+import { formatTokens, formatUsd } from "../src/core/usage.ts";
+import { ROOT, startWorld } from "../test/world/index.ts";
+import {
+  LONG_SESSION_MODEL,
+  LONG_SESSION_TURNS,
+  measureLongSession,
+} from "../test/world/scenarios/long-session.ts";
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function timeIt(runs: number, fn: () => Promise<unknown> | unknown): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+function row(cells: (string | number)[]): string {
+  return `| ${cells.join(" | ")} |`;
+}
+
+async function worldStartup(): Promise<string[]> {
+  const first = await timeIt(1, async () => (await startWorld()).close());
+  const again = await timeIt(5, async () => (await startWorld()).close());
+  return [
+    "### Starting the offline world (GitHub emulator with the sample repo, Messages API fake, Probot server)",
+    "",
+    row(["first start in a process (loads the OpenAPI subset)", `${first.toFixed(0)} ms`]),
+    row(["each later start (median of 5)", `${again.toFixed(0)} ms`]),
+  ];
+}
+
+async function caching(): Promise<string[]> {
+  const cached = await measureLongSession(true);
+  const uncached = await measureLongSession(false);
+  const line = (m: typeof cached) =>
+    row([
+      m.cache ? "with caching" : "without caching",
+      formatTokens(m.usage.inputTokens),
+      formatTokens(m.usage.cacheReadTokens),
+      formatTokens(m.usage.cacheWriteTokens),
+      formatTokens(m.usage.outputTokens),
+      formatTokens(Math.round(m.billedInput)),
+      formatUsd(m.costUsd),
+    ]);
+  const saved = 1 - cached.billedInput / uncached.billedInput;
+  return [
+    `### Prompt caching: a ${LONG_SESSION_TURNS}-turn worker session (\`${LONG_SESSION_MODEL}\`, list prices)`,
+    "",
+    row(["", "input", "cache read", "cache write", "output", "billed input equivalent", "cost"]),
+    row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    line(cached),
+    line(uncached),
+    "",
+    `Caching cuts the billed input by ${(saved * 100).toFixed(0)}% and the session's cost from ${formatUsd(uncached.costUsd)} to ${formatUsd(cached.costUsd)}.`,
+  ];
+}
+
+function fiftyTasks(): { record: RollupRecord; tasks: TaskRecord[] } {
+  const tasks: TaskRecord[] = Array.from({ length: 50 }, (_, i) => ({
+    key: `task-${i}`,
+    title: `Task number ${i} with a fairly long title to render`,
+    issue: 100 + i,
+    dependsOn: i > 0 && i % 3 === 0 ? [`task-${i - 1}`] : [],
+    files: [`src/module-${i % 7}.ts`],
+    independentOf: [],
+    state: (["pending", "running", "pr_open", "merged", "failed"] as const)[i % 5] ?? "pending",
+    branch: taskBranch("handoff", 1, `task-${i}`),
+    attempt: 1,
+  }));
+  const record: RollupRecord = {
+    v: 1,
+    parent: 1,
+    summary: "Fifty tasks.",
+    trigger: { commentId: 1, author: "alice" },
+    approved: true,
+    cancelled: false,
+    createdAt: "2026-11-24T00:00:00Z",
+    tasks: tasks.map((t) => ({ key: t.key, issue: t.issue })),
+    pending: [],
+  };
+  return { record, tasks };
+}
+
+async function core(): Promise<string[]> {
+  const seed = await readFile(path.join(ROOT, "test/core/fixtures/seed-handoff-script.txt"), "utf8");
+  const task = Task.parse({
+    key: "bench",
+    title: "A task",
+    goal: "Goal.",
+    files: [{ path: "src/a.ts", lines: { start: 1, end: 20 }, note: "x" }],
+    acceptance: [{ text: "tests", command: "npm test" }],
+  } satisfies TaskInput);
+  const rendered = renderHandoffScript(task, { parent: 1, branch: "handoff/1-bench", dependencies: [] }).body;
+  const { record, tasks } = fiftyTasks();
+  const per = async (n: number, fn: () => unknown) =>
+    ((await timeIt(3, () => {
+      for (let i = 0; i < n; i++) fn();
+    })) /
+      n) *
+    1000;
+  return [
+    "### Pure core (microseconds per call, median of 3 batches)",
+    "",
+    row([
+      "parse the seed script leniently",
+      `${(await per(200, () => parseHandoffScript(seed))).toFixed(0)} µs`,
+    ]),
+    row([
+      "parse a rendered script (marker)",
+      `${(await per(500, () => parseHandoffScript(rendered))).toFixed(0)} µs`,
+    ]),
+    row([
+      "schedule 50 tasks",
+      `${(await per(500, () => schedule({ tasks, maxParallel: 5, baseBranch: "main", approved: true }))).toFixed(0)} µs`,
+    ]),
+    row([
+      "render a 50-task rollup",
+      `${(await per(20, () => renderRollup({ record, tasks, now: "2026-11-24T00:00:00Z" }))).toFixed(0)} µs`,
+    ]),
+  ];
+}
+
+const sections = [await worldStartup(), await caching(), await core()];
+console.log(sections.map((s) => s.join("\n")).join("\n\n"));
