@@ -21,7 +21,8 @@ import { ANTHROPIC_MAX_RETRIES } from "../../src/app/app.ts";
 import { readActionsEnv, readInputs, resolveMode, type ActionInputs, type ActionsEnv } from "./inputs.ts";
 import { createWorkerTools } from "./tools/index.ts";
 import { Git } from "./worker/git.ts";
-import { runWorker, type WorkerOutcome } from "./worker/run-worker.ts";
+import { runWorker } from "./worker/run-worker.ts";
+import { setOutputs } from "./outputs.ts";
 import { renderJobSummary } from "./worker/summary.ts";
 
 const MAX_COMMAND_OUTPUT_BYTES = 1024 * 1024;
@@ -45,16 +46,6 @@ const log = {
   warn: (m: string) => core.warning(m),
   error: (m: string) => core.error(m),
 };
-
-function setOutputs(o: WorkerOutcome): void {
-  core.setOutput("status", o.status);
-  core.setOutput("branch", o.branch ?? "");
-  core.setOutput("pr-number", o.prNumber ? String(o.prNumber) : "");
-  const u = o.result?.usage;
-  core.setOutput("input-tokens", u ? String(totalTokens(u) - u.outputTokens) : "0");
-  core.setOutput("output-tokens", u ? String(u.outputTokens) : "0");
-  core.setOutput("cost-usd", o.result?.costUsd !== undefined ? o.result.costUsd.toFixed(4) : "");
-}
 
 async function runWorkerMode(
   inputs: ActionInputs,

@@ -199,6 +199,11 @@ export function formatConfigIssues(root: z.ZodType, error: z.ZodError): string[]
       }
       continue;
     }
+    if (issue.code === "custom") {
+      // Rules across keys (a refinement) say themselves what is wrong.
+      out.push(`${where}: ${issue.message}`);
+      continue;
+    }
     const input = (issue as { input?: unknown }).input;
     const expected = describeExpected(schemaAt(root, path));
     if (path.length === 0 && issue.code === "invalid_type") {

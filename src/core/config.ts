@@ -210,7 +210,18 @@ export const Config = z
       .default({})
       .describe("US dollars per million tokens, by model id; merged over the built-in list."),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // A label the App puts on an issue starts workflows like a person's would: if sub-issues got
+    // the trigger label, every one would start its worker at once, dependencies or not.
+    if (c.labels.task.includes(c.labels.trigger)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["labels", "trigger"],
+        message: `must differ from every label in \`labels.task\` ("${c.labels.trigger}" is in both): handoff puts those on its own sub-issues, and a labelled sub-issue would start its worker at once`,
+      });
+    }
+  });
 
 export type Config = z.infer<typeof Config>;
 export type ConfigInput = z.input<typeof Config>;

@@ -382,3 +382,17 @@ describe("priceTable", () => {
     expect(DEFAULT_PRICES["claude-opus-4-6"]?.input).toBe(5);
   });
 });
+
+describe("rules across keys", () => {
+  it("refuses a trigger label that handoff also puts on its own sub-issues", () => {
+    const r = parseConfig("labels:\n  task: [handoff, go]\n  trigger: go\n");
+    expect(r).toEqual({
+      ok: false,
+      errors: [
+        expect.stringMatching(
+          /^`labels\.trigger`: must differ from every label in `labels\.task` \("go" is in both\)/,
+        ),
+      ],
+    });
+  });
+});

@@ -331,3 +331,65 @@ describe("the worker action", () => {
     expect(world.anthropic.requests()).toHaveLength(5);
   });
 });
+
+describe("a hand-written handoff script", () => {
+  it("runs when a person labels the issue, parsed leniently, and opens a PR that closes it", async () => {
+    const body = [
+      "Goal: discounted amounts must be whole cents, and never below zero.",
+      "",
+      "Files:",
+      "- src/cart.ts (lines 12-15): applyDiscount does plain arithmetic",
+      "",
+      "Approach: round with Math.round and clamp at zero.",
+      "",
+      "Acceptance criteria:",
+      "- [ ] Cart tests pass: `node --import tsx --test test/cart.test.ts`",
+    ].join("\n");
+    const title = "Round discounts to whole cents";
+    const issue = (await alice.rest.issues.create({ ...repo, title, body })).data.number;
+    script(title, [
+      toolUse("str_replace_based_edit_tool", {
+        command: "str_replace",
+        path: "src/cart.ts",
+        old_str: "  return cents - (cents * percent) / 100;",
+        new_str: "  return Math.max(0, Math.round((cents * (100 - percent)) / 100));",
+      }),
+      toolUse("finish", {
+        summary: "Rounded and clamped.",
+        changes: "src/cart.ts",
+        verification: "cart tests",
+      }),
+    ]);
+    // Another label starts nothing; the trigger label starts the worker.
+    await alice.rest.issues.addLabels({ ...repo, issue_number: issue, labels: ["bug"] });
+    await world.idle();
+    await alice.rest.issues.addLabels({ ...repo, issue_number: issue, labels: ["handoff-run"] });
+    await world.idle();
+
+    const runs = world.gh.runs({ event: "issues" });
+    expect(runs.map((r) => r.outputs.status)).toEqual(["skipped", "succeeded"]);
+    const branch = `handoff/${issue}-round-discounts-to-whole-cents`;
+    const pr = (await pullsFor(branch))[0];
+    expect(pr).toMatchObject({ draft: false, title });
+    expect(pr?.body).toContain(`Closes #${issue}`);
+    expect(pr?.body).toContain("✅ 1/1 acceptance commands pass");
+    expect(world.anthropic.requests()).toHaveLength(2);
+    expect(world.gh.violations()).toEqual([]);
+  });
+
+  it("says what is missing when the labelled issue is not a handoff script", async () => {
+    const issue = (
+      await alice.rest.issues.create({ ...repo, title: "Make it better", body: "Please improve the shop." })
+    ).data.number;
+    await alice.rest.issues.addLabels({ ...repo, issue_number: issue, labels: ["handoff-run"] });
+    await world.idle();
+    const run = world.gh.runs({ event: "issues" }).at(-1);
+    expect(run?.conclusion).toBe("failure");
+    expect(run?.outputs.status).toBe("refused");
+    const reply = (await commentsOf(alice, issue)).find((c) => c.user?.type === "Bot");
+    expect(reply?.body).toMatch(/not a handoff script/);
+    expect(reply?.body).toMatch(/acceptance criteria/i);
+    expect(world.anthropic.requests()).toHaveLength(0);
+    expect(world.gh.violations()).toEqual([]);
+  });
+});
