@@ -1,4 +1,5 @@
-// Writes docs/handoff.schema.json and docs/configuration.md from the Config schema.
+// Writes docs/handoff.schema.json and docs/configuration.md from the Config schema, and the
+// generated sections of README.md (configuration reference, commands) between their markers.
 // `--check` writes nothing and exits 1 when a committed file differs from what would be generated.
 // Usage: npx tsx scripts/gen-config-docs.ts [--check]
 import { readFile, writeFile, mkdir } from "node:fs/promises";
@@ -6,10 +7,39 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 import * as prettier from "prettier";
 import { configJsonSchema, renderConfigReference, renderConfigSchemaJson } from "../src/core/config-docs.ts";
+import { COMMAND_HELP } from "../src/core/commands.ts";
+import { escapeTableCell } from "../src/core/text.ts";
 
 export const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const SCHEMA_PATH = "docs/handoff.schema.json";
 export const REFERENCE_PATH = "docs/configuration.md";
+export const README_PATH = "README.md";
+
+/** The reference's table and its introduction, for the README. */
+function readmeConfigSection(reference: string): string {
+  const start = reference.indexOf("## Reference");
+  const end = reference.indexOf("\n## ", start + 1);
+  const body = reference.slice(start + "## Reference".length, end === -1 ? undefined : end).trim();
+  return `${body}\n\nA complete example file and the JSON Schema for editor completion are in [docs/configuration.md](docs/configuration.md).`;
+}
+
+function readmeCommandsSection(): string {
+  return [
+    "| Command | What it does |",
+    "| --- | --- |",
+    ...COMMAND_HELP.map((c) => `| ${escapeTableCell(`\`${c.usage}\``)} | ${escapeTableCell(c.what)} |`),
+  ].join("\n");
+}
+
+/** Replaces the text between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`. */
+export function replaceSection(text: string, name: string, content: string): string {
+  const open = `<!-- generated:${name} -->`;
+  const close = `<!-- /generated:${name} -->`;
+  const a = text.indexOf(open);
+  const b = text.indexOf(close);
+  if (a === -1 || b === -1 || b < a) throw new Error(`${README_PATH} has no ${open} … ${close} section`);
+  return `${text.slice(0, a + open.length)}\n\n${content}\n\n${text.slice(b)}`;
+}
 
 export interface GeneratedFile {
   /** Repository-relative path. */
@@ -22,9 +52,13 @@ export async function renderDocs(): Promise<GeneratedFile[]> {
   const schema = configJsonSchema();
   const options = (await prettier.resolveConfig(path.join(ROOT, SCHEMA_PATH))) ?? {};
   const json = await prettier.format(renderConfigSchemaJson(), { ...options, filepath: SCHEMA_PATH });
+  const reference = renderConfigReference(schema);
+  const readme = await readFile(path.join(ROOT, README_PATH), "utf8");
+  const withConfig = replaceSection(readme, "config-reference", readmeConfigSection(reference));
   return [
     { path: SCHEMA_PATH, content: json },
-    { path: REFERENCE_PATH, content: renderConfigReference(schema) },
+    { path: REFERENCE_PATH, content: reference },
+    { path: README_PATH, content: replaceSection(withConfig, "commands", readmeCommandsSection()) },
   ];
 }
 

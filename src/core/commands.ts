@@ -36,7 +36,7 @@ export type Command =
   | { kind: "go" }
   | { kind: "status" }
   | { kind: "retry"; target: RetryTarget }
-  /** No target: every queued or running task. */
+  /** No target: every unfinished task, and the plan stops starting new ones. */
   | { kind: "cancel"; target?: TaskTarget }
   | { kind: "fix"; feedback: string }
   | { kind: "help"; problem?: string };
@@ -214,14 +214,17 @@ export const COMMAND_HELP: readonly HelpEntry[] = [
   },
   { usage: "/handoff plan [instructions]", what: "plan only; nothing starts until `/handoff go`" },
   { usage: "/handoff go", what: "approve the plan and start the ready tasks" },
-  { usage: "/handoff status", what: "refresh the status comment" },
+  {
+    usage: "/handoff status",
+    what: "re-read everything from GitHub, refresh the rollup, and finish anything left half-done",
+  },
   {
     usage: "/handoff retry [#issue | key | failed]",
     what: "run a task again; with no target, every failed task",
   },
   {
     usage: "/handoff cancel [#issue | key]",
-    what: "cancel a task; with no target, every queued or running task",
+    what: "cancel a task; with no target, every unfinished task, and start nothing more until `/handoff go`",
   },
   { usage: "/handoff fix <feedback>", what: "on a handoff pull request: revise it with your feedback" },
   { usage: "/handoff help", what: "show this list" },

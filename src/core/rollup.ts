@@ -484,7 +484,7 @@ function commands(v: View): string {
   }
   if (!record.cancelled && !isDone(v)) {
     lines.push(
-      "- `/handoff cancel`: cancel every queued or running task (or `/handoff cancel <key>` for one)",
+      "- `/handoff cancel`: cancel every unfinished task and stop the plan (or `/handoff cancel <key>` for one)",
     );
   }
   lines.push("- `/handoff status`: refresh this comment");

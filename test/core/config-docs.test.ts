@@ -11,12 +11,12 @@ import {
   renderExampleConfig,
   typeOf,
 } from "../../src/core/config-docs.ts";
-import { REFERENCE_PATH, ROOT, SCHEMA_PATH, renderDocs } from "../../scripts/gen-config-docs.ts";
+import { README_PATH, REFERENCE_PATH, ROOT, SCHEMA_PATH, renderDocs } from "../../scripts/gen-config-docs.ts";
 
 describe("committed configuration docs", () => {
   it("match what the generator produces (run `npx tsx scripts/gen-config-docs.ts` after changing the config)", async () => {
     const files = await renderDocs();
-    expect(files.map((f) => f.path)).toEqual([SCHEMA_PATH, REFERENCE_PATH]);
+    expect(files.map((f) => f.path)).toEqual([SCHEMA_PATH, REFERENCE_PATH, README_PATH]);
     for (const f of files) {
       const committed = await readFile(path.join(ROOT, f.path), "utf8");
       expect(committed, f.path).toBe(f.content);

@@ -437,7 +437,7 @@ describe("renderRollup: totals and commands", () => {
     const tasks = [task("a", { state: "running" })];
     const body = render(tasks);
     expect(body).toContain("- `/handoff status`: refresh this comment");
-    expect(body).toContain("- `/handoff cancel`: cancel every queued or running task");
+    expect(body).toContain("- `/handoff cancel`: cancel every unfinished task and stop the plan");
     const quiet = render(tasks, { commandsHint: false });
     expect(quiet).not.toContain("**Commands**");
     expect(quiet).not.toContain("/handoff status");
