@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG } from "../../src/core/config.ts";
 import { workerInputs } from "../../src/orchestrator/dispatch.ts";
 import { ROOT } from "../world/index.ts";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML, checked field by field below
 const load = (rel: string) => parse(readFileSync(path.join(ROOT, rel), "utf8")) as Record<string, any>;
 const action = load("action/action.yml");
 const worker = load(".github/workflows/handoff-worker.yml");
