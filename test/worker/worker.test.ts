@@ -393,3 +393,52 @@ describe("a hand-written handoff script", () => {
     expect(world.gh.violations()).toEqual([]);
   });
 });
+
+describe("the cost budget", () => {
+  it("ends the session before it would pass `limits.worker.maxCostUsd`, keeping the work", async () => {
+    await world.close();
+    world = await startWorld({
+      orchestrator: false,
+      runner: true,
+      files: {
+        ".github/handoff.yml": "limits:\n  worker:\n    maxCostUsd: 0.05\nmodels:\n  worker: standard\n",
+      },
+    });
+    alice = testOctokit({
+      baseUrl: world.gh.apiUrl,
+      auth: world.gh.userToken("alice"),
+    }) as unknown as Octokit;
+    app = testOctokit({
+      baseUrl: world.gh.apiUrl,
+      auth: world.gh.installationToken("acme"),
+    }) as unknown as Octokit;
+    const { issue, branch, task } = await setupTask({ ...ROUNDING, model: undefined });
+    let turn = 0;
+    script(task.title, () => {
+      turn++;
+      if (turn === 1) {
+        return toolUse("str_replace_based_edit_tool", {
+          command: "str_replace",
+          path: "src/cart.ts",
+          old_str: "  return cents - (cents * percent) / 100;",
+          new_str: "  return Math.max(0, Math.round((cents * (100 - percent)) / 100));",
+        });
+      }
+      return [
+        text(`Reading more (turn ${turn}).`),
+        toolUse("str_replace_based_edit_tool", { command: "view", path: "src/invoice.ts" }),
+      ];
+    });
+    const run = await dispatch(issue);
+    expect(run.conclusion).toBe("failure");
+    const pr = (await pullsFor(branch))[0];
+    expect(pr?.draft).toBe(true);
+    expect(pr?.body).toContain("the session reached its cost budget of $0.05");
+    const result = WorkerResult.parse(decodeMarker(pr?.body, "result"));
+    expect(result.stopReason).toBe("max_cost");
+    expect(result.costUsd).toBeLessThanOrEqual(0.05);
+    expect(result.turns).toBeGreaterThan(1);
+    // The work done before the budget ran out is on the branch.
+    expect(bareGit("show", `${branch}:src/cart.ts`)).toContain("Math.max(0");
+  });
+});
