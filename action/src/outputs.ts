@@ -3,7 +3,14 @@ import * as core from "@actions/core";
 import { totalTokens } from "../../src/core/usage.ts";
 import type { WorkerOutcome } from "./worker/run-worker.ts";
 
-export const OUTPUT_NAMES = ["status", "branch", "pr-number", "input-tokens", "output-tokens", "cost-usd"] as const;
+export const OUTPUT_NAMES = [
+  "status",
+  "branch",
+  "pr-number",
+  "input-tokens",
+  "output-tokens",
+  "cost-usd",
+] as const;
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
 /** Input tokens count cache reads and writes: everything the model read. */
