@@ -91,6 +91,10 @@ export async function onWorkflowRun(ev: WorkflowRunEvent, deps: ProgressDeps): P
   await withEnv(ev.repository, deps, async (env) => {
     const run = ev.workflow_run;
     if (!run.path.endsWith(`/${env.config.worker.workflow}`)) return;
+    // A skipped run never ran the worker, so it says nothing about the task. GitHub starts one for
+    // every sub-issue handoff creates (the `issues.labeled` trigger; the job's `if:` skips it), and
+    // it often ends after the task was dispatched: counting it failed the real attempt.
+    if (run.conclusion === "skipped") return;
     const issueNumber = Number(/#(\d+)/.exec(run.display_title)?.[1]);
     if (!Number.isInteger(issueNumber)) return;
     const issue = await env.gw.getIssue(issueNumber);
