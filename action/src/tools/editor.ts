@@ -157,13 +157,22 @@ export function editorTool(opts: EditorOptions): LoopTool {
     };
   }
 
-  async function strReplace(input: z.infer<typeof schemas.str_replace>): Promise<ToolOutcome> {
-    const r = await ws.resolve(input.path, "write");
-    if (!r.ok) return error(r.reason);
+  /** An existing file the agent may change, loaded; or the error to give back. */
+  async function openForEdit(path: string) {
+    const r = await ws.resolve(path, "write");
+    if (!r.ok) return { ok: false as const, error: error(r.reason) };
     const shown = ws.display(r.rel);
-    if (!(await isFile(r.abs))) return error(`The path ${shown} does not exist or is not a file.`);
+    if (!(await isFile(r.abs)))
+      return { ok: false as const, error: error(`The path ${shown} does not exist or is not a file.`) };
     const file = await load(r.abs, shown);
-    if (typeof file === "string") return error(file);
+    if (typeof file === "string") return { ok: false as const, error: error(file) };
+    return { ok: true as const, r, shown, file };
+  }
+
+  async function strReplace(input: z.infer<typeof schemas.str_replace>): Promise<ToolOutcome> {
+    const opened = await openForEdit(input.path);
+    if (!opened.ok) return opened.error;
+    const { r, shown, file } = opened;
     const oldStr = toInternal(input.old_str, file);
     const newStr = toInternal(input.new_str ?? "", file);
     if (oldStr === "") return error("No replacement was performed: old_str must not be empty.");
@@ -191,12 +200,9 @@ export function editorTool(opts: EditorOptions): LoopTool {
   async function insert(input: z.infer<typeof schemas.insert>): Promise<ToolOutcome> {
     const given = input.insert_text ?? input.new_str;
     if (given === undefined) return error("Invalid input for `insert`:\n- insert_text: required");
-    const r = await ws.resolve(input.path, "write");
-    if (!r.ok) return error(r.reason);
-    const shown = ws.display(r.rel);
-    if (!(await isFile(r.abs))) return error(`The path ${shown} does not exist or is not a file.`);
-    const file = await load(r.abs, shown);
-    if (typeof file === "string") return error(file);
+    const opened = await openForEdit(input.path);
+    if (!opened.ok) return opened.error;
+    const { r, shown, file } = opened;
     const lines = linesOf(file.text);
     const n = input.insert_line;
     if (n < 0 || n > lines.length)
