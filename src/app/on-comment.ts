@@ -103,6 +103,8 @@ export async function onComment(ev: CommentEvent, deps: CommentDeps): Promise<vo
   const eyes = await gw.reactToComment(ev.comment.id, "eyes");
   if (!loaded.ok) {
     await postNoticeOnce(gw, issue, replyId, configErrorMessage(loaded.errors));
+    // 👀 means "working on it"; like every other failure, it gives way to 😕.
+    await gw.removeCommentReaction(ev.comment.id, eyes);
     await gw.reactToComment(ev.comment.id, "confused");
     return;
   }

@@ -129,6 +129,14 @@ function textOf(content: Anthropic.Messages.ContentBlock[]): string {
 }
 
 function errorMessage(e: unknown): string {
+  // The SDK's message for an API error is the status followed by the raw JSON body, which ends up
+  // in comments and PRs; say it the way a person reads it: `529 overloaded_error: Overloaded (request …)`.
+  const api = e as { status?: unknown; type?: unknown; apiMessage?: unknown; requestID?: unknown };
+  if (e instanceof Error && typeof api.status === "number" && typeof api.type === "string") {
+    const detail = typeof api.apiMessage === "string" && api.apiMessage ? `: ${api.apiMessage}` : "";
+    const request = typeof api.requestID === "string" ? ` (request ${api.requestID})` : "";
+    return `${api.status} ${api.type}${detail}${request}`.slice(0, 500);
+  }
   if (e instanceof Error) return e.message.slice(0, 500);
   return String(e).slice(0, 500);
 }

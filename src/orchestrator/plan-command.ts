@@ -81,6 +81,46 @@ function inDependencyOrder(plan: Plan): Plan {
   };
 }
 
+/**
+ * The failure notice that replaces the placeholder. What to do next depends on why: an API outage
+ * passes (the old text told people to rewrite their issue), a budget is a setting, a bad plan is
+ * about the issue or the instructions.
+ */
+function planFailureBody(outcome: Extract<PlanOutcome, { ok: false }>, attempts: number): string {
+  const reason = outcome.reason.trim();
+  const said = reason.charAt(0).toUpperCase() + reason.slice(1);
+  const lines = [
+    `## ❌ handoff could not plan this issue`,
+    "",
+    /[.:]$|\n/.test(said) ? said : `${said}.`,
+    "",
+  ];
+  const u = outcome.usage;
+  const used =
+    outcome.turns > 0
+      ? ` Planning used ${outcome.turns} model calls (${u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens} input, ${u.outputTokens} output tokens).`
+      : "";
+  lines.push(`Nothing was created.${used}`, "");
+  switch (outcome.stop) {
+    case "error":
+      lines.push(
+        `This is usually temporary${attempts > 1 ? ` (each model request was tried ${attempts} times)` : ""}: comment \`/handoff\` again in a few minutes.`,
+      );
+      break;
+    case "max_turns":
+    case "max_tokens":
+    case "max_cost":
+    case "timeout":
+      lines.push(
+        "Narrow the issue or the instructions, or raise that limit in `.github/handoff.yml`, and comment `/handoff` again.",
+      );
+      break;
+    default:
+      lines.push("Adjust the issue or the instructions and comment `/handoff` again.");
+  }
+  return lines.join("\n");
+}
+
 export async function handlePlanCommand(
   env: OrchestratorEnv,
   input: PlanCommandInput,
@@ -125,28 +165,35 @@ export async function handlePlanCommand(
   }
 
   const reader = new RepoReader(gw, env.baseBranch);
-  const request: PlanRequest = {
-    repo: gw.fullName,
-    ref: env.baseBranch,
-    issue: input.parent,
-    comments: comments
-      .filter((c) => !isBot(c.author) && c.id !== input.trigger.id)
-      .map((c) => ({ author: c.author.login, body: c.body })),
-    instructions: input.instructions,
-    requestedBy: input.trigger.author,
-    contextFiles: await contextFiles(reader),
-  };
-
   let outcome: PlanOutcome;
+  let attempts = 1;
+  // Everything that can fail between the claim and the saved plan turns the claim into the failure
+  // notice. An error escaping here (reading the context files from GitHub, a missing API key) left
+  // the "planning…" placeholder as the issue's rollup for good: every later `/handoff` was told the
+  // issue already had a plan, and `/handoff status` rendered an empty one.
   try {
+    const request: PlanRequest = {
+      repo: gw.fullName,
+      ref: env.baseBranch,
+      issue: input.parent,
+      comments: comments
+        .filter((c) => !isBot(c.author) && c.id !== input.trigger.id)
+        .map((c) => ({ author: c.author.login, body: c.body })),
+      instructions: input.instructions,
+      requestedBy: input.trigger.author,
+      contextFiles: await contextFiles(reader),
+    };
+    const client = env.anthropic();
+    attempts = client.maxRetries + 1;
     outcome = await runPlanSession({
-      client: env.anthropic(),
+      client,
       config: env.config,
       reader,
       request,
       onEvent: input.onPlannerEvent,
     });
   } catch (e) {
+    attempts = 0; // not a model request that failed
     outcome = {
       ok: false,
       reason: `planning crashed: ${(e as Error).message}`,
@@ -159,10 +206,7 @@ export async function handlePlanCommand(
   if (!outcome.ok) {
     await gw.updateComment(
       placeholder.id,
-      renderNotice(
-        failedNoticeId(input.trigger.id),
-        `## ❌ handoff could not plan this issue\n\n${outcome.reason}.\n\nNothing was created. Planning used ${outcome.turns} model calls (${outcome.usage.inputTokens + outcome.usage.cacheReadTokens + outcome.usage.cacheWriteTokens} input, ${outcome.usage.outputTokens} output tokens). Adjust the issue or the instructions and comment \`/handoff\` again.`,
-      ),
+      renderNotice(failedNoticeId(input.trigger.id), planFailureBody(outcome, attempts)),
     );
     return { outcome: "failed", reason: outcome.reason };
   }

@@ -32,6 +32,8 @@ export function planInputSchema(): Anthropic.Messages.Tool.InputSchema {
 /** Allows `repairs` invalid submissions; the next invalid one ends the session. */
 function submitPlanTool(maxTasks: number, repairs: number, accept: (plan: PlanT) => void): LoopTool {
   let invalidCount = 0;
+  // Every rejected submission's errors: the failure names what was wrong each time, not only the last.
+  const rejected: string[] = [];
   return {
     definition: {
       name: "submit_plan",
@@ -46,11 +48,13 @@ function submitPlanTool(maxTasks: number, repairs: number, accept: (plan: PlanT)
       }
       invalidCount++;
       const list = result.errors.map((e) => `- ${e}`).join("\n");
+      rejected.push(list);
       if (invalidCount > repairs) {
+        const each = rejected.map((l, i) => `Plan ${i + 1}:\n${l}`).join("\n\n");
         return {
           content: `The plan is still invalid:\n${list}`,
           isError: true,
-          fail: `the plan was invalid ${invalidCount} times:\n${list}`,
+          fail: `the planner submitted an invalid plan ${invalidCount} times:\n\n${each}`,
         };
       }
       return {

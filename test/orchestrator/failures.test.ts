@@ -1,0 +1,263 @@
+// `/handoff` when something is wrong before any task exists: an invalid .github/handoff.yml, a
+// planner that submits invalid plans or runs out of turns, a model API that keeps failing, GitHub
+// failing while the planner reads the repository. Each ends in exactly one clear comment, 😕 in
+// place of 👀, nothing created and nothing dispatched, and the issue can be planned again later.
+import { afterEach, describe, expect, it } from "vitest";
+import { decodeMarker } from "../../src/core/markers.ts";
+import { overloaded, rateLimited, toolUse, type AnthropicFake } from "../world/anthropic/index.ts";
+import { startWorld, type World, type WorldOptions } from "../world/index.ts";
+import { ISSUE, PLANNER_MATCH, SAMPLE_PLAN, plannerSession } from "../world/scenarios/sample.ts";
+import {
+  botNotes,
+  comment,
+  commentsOf,
+  dispatches,
+  openIssue,
+  reactionsOn,
+  repoClient,
+  rollupComments,
+  rollupOf,
+  subIssuesOf,
+} from "./helpers.ts";
+
+let world: World;
+afterEach(async () => {
+  await world?.close();
+});
+
+async function start(options: WorldOptions = {}) {
+  world = await startWorld(options);
+  return world;
+}
+
+const plannerCalls = () => world.anthropic.requests().filter((r) => r.route === "planner");
+
+/** Nothing of a plan exists: no sub-issue, no rollup, no dispatch. */
+async function assertNothingCreated(parent: number) {
+  const gh = repoClient(world);
+  expect(await subIssuesOf(gh, parent)).toHaveLength(0);
+  expect(await rollupComments(gh, parent)).toHaveLength(0);
+  expect(world.gh.calls({ operationId: "issues/create" })).toHaveLength(0);
+  expect(dispatches(world)).toHaveLength(0);
+}
+
+/** The one comment handoff left on the parent. */
+async function onlyReply(parent: number): Promise<string> {
+  const notes = await botNotes(repoClient(world), parent);
+  expect(notes).toHaveLength(1);
+  return notes[0]?.body ?? "";
+}
+
+function scriptPlanner(fake: AnthropicFake, replies: Parameters<AnthropicFake["script"]["on"]>[1]) {
+  fake.script.on(PLANNER_MATCH, replies, "planner");
+}
+
+describe("an invalid .github/handoff.yml", () => {
+  it("gets one reply naming each bad key and what it expects, 😕, and no model call", async () => {
+    await start({
+      files: { ".github/handoff.yml": "limits:\n  maxTask: 3\n  maxParallel: three\n" },
+    });
+    const parent = await openIssue(world, ISSUE);
+    const trigger = await comment(world, parent, "/handoff");
+    // Delivered again: still one reply.
+    const delivery = world.webhooks!.deliveries({ event: "issue_comment" }).at(-1)!;
+    await world.webhooks!.redeliver(delivery.deliveryId);
+    await world.idle();
+
+    const reply = await onlyReply(parent);
+    expect(reply).toContain("`.github/handoff.yml`");
+    expect(reply).toContain("`limits.maxTask`: unknown key — did you mean `maxTasks`?");
+    expect(reply).toContain('`limits.maxParallel`: expected a whole number from 1 to 20, got "three"');
+    expect(await reactionsOn(repoClient(world), trigger.id)).toEqual(["confused"]);
+    expect(world.anthropic.requests()).toHaveLength(0);
+    await assertNothingCreated(parent);
+    expect(world.gh.violations()).toEqual([]);
+  });
+});
+
+describe("invalid plans", () => {
+  const cycle = structuredClone(SAMPLE_PLAN);
+  cycle.tasks[1]!.dependsOn = ["invoice-applies-discount"]; // rounding ↔ invoice
+  const unknownDependency = structuredClone(SAMPLE_PLAN);
+  unknownDependency.tasks[2]!.dependsOn = ["fix-rounding"];
+
+  it("twice: the placeholder becomes one failure comment, nothing is created, and a later /handoff plans afresh", async () => {
+    await start();
+    scriptPlanner(world.anthropic, [
+      [toolUse("list_files", {})],
+      toolUse("submit_plan", cycle),
+      toolUse("submit_plan", unknownDependency),
+      // The next /handoff: a fresh session that gets it right.
+      ...plannerSession(),
+    ]);
+    const parent = await openIssue(world, ISSUE);
+    const trigger = await comment(world, parent, "/handoff");
+
+    expect(plannerCalls()).toHaveLength(3);
+    const gh = repoClient(world);
+    const reply = await onlyReply(parent);
+    expect(reply).toContain("## ❌ handoff could not plan this issue");
+    expect(reply).toContain("The planner submitted an invalid plan 2 times");
+    expect(reply).toContain(
+      "the dependencies form a cycle: fix-discount-rounding → invoice-applies-discount → fix-discount-rounding",
+    );
+    expect(reply).toContain('`tasks[2].dependsOn[0]`: no task has the key "fix-rounding"');
+    expect(reply).toContain("Nothing was created.");
+    // It is the placeholder, rewritten: one comment created on the parent, no rollup left behind.
+    const created = world.gh
+      .calls({ operationId: "issues/create-comment" })
+      .filter((c) => c.path.endsWith(`/issues/${parent}/comments`));
+    expect(created).toHaveLength(1);
+    expect(decodeMarker(reply, "rollup")).toBeUndefined();
+    expect(await reactionsOn(gh, trigger.id)).toEqual(["confused"]);
+    await assertNothingCreated(parent);
+
+    // The same comment again: already answered, not planned again.
+    const delivery = world.webhooks!.deliveries({ event: "issue_comment" }).at(-1)!;
+    await world.webhooks!.redeliver(delivery.deliveryId);
+    await world.idle();
+    expect(plannerCalls()).toHaveLength(3);
+
+    // A new /handoff: planned normally.
+    const again = await comment(world, parent, "/handoff");
+    expect(plannerCalls()).toHaveLength(7);
+    expect(await subIssuesOf(gh, parent)).toHaveLength(3);
+    const rollup = await rollupOf(gh, parent);
+    expect(rollup.record.trigger.commentId).toBe(again.id);
+    expect(dispatches(world)).toHaveLength(2);
+    expect(await reactionsOn(gh, again.id)).toEqual(["eyes", "rocket"]);
+    expect(world.gh.violations()).toEqual([]);
+    world.anthropic.assertNoViolations();
+  });
+
+  it("once, then valid: the repair turn plans normally", async () => {
+    await start();
+    scriptPlanner(world.anthropic, [toolUse("submit_plan", cycle), ...plannerSession()]);
+    const parent = await openIssue(world, ISSUE);
+    const trigger = await comment(world, parent, "/handoff");
+
+    // The model was told exactly what was wrong, as an error tool result.
+    const repairRequest = JSON.stringify(plannerCalls()[1]?.body);
+    expect(repairRequest).toContain("the dependencies form a cycle");
+    expect(repairRequest).toContain('"is_error":true');
+
+    const gh = repoClient(world);
+    expect(await subIssuesOf(gh, parent)).toHaveLength(3);
+    const rollup = await rollupOf(gh, parent);
+    expect(rollup.record.planner?.turns).toBe(5);
+    expect(await botNotes(gh, parent)).toHaveLength(0);
+    expect(dispatches(world)).toHaveLength(2);
+    expect(await reactionsOn(gh, trigger.id)).toEqual(["eyes", "rocket"]);
+    expect(world.gh.violations()).toEqual([]);
+  });
+});
+
+describe("the planner's turn budget", () => {
+  it("ends after exactly limits.planner.maxTurns calls with one comment naming the setting", async () => {
+    await start({ files: { ".github/handoff.yml": "limits:\n  planner:\n    maxTurns: 3\n" } });
+    let calls = 0;
+    scriptPlanner(world.anthropic, () => {
+      calls++;
+      return toolUse("list_files", { pattern: `src/**/*${calls}*` });
+    });
+    const parent = await openIssue(world, ISSUE);
+    const trigger = await comment(world, parent, "/handoff");
+
+    expect(calls).toBe(3);
+    expect(plannerCalls()).toHaveLength(3);
+    const reply = await onlyReply(parent);
+    expect(reply).toContain(
+      "The planner used its 3 turns without submitting a plan (`limits.planner.maxTurns`)",
+    );
+    expect(reply).toContain("raise that limit in `.github/handoff.yml`");
+    expect(await reactionsOn(repoClient(world), trigger.id)).toEqual(["confused"]);
+    await assertNothingCreated(parent);
+    expect(world.gh.violations()).toEqual([]);
+  });
+});
+
+describe("the model API failing", () => {
+  it("a storm of 529s: the SDK retries, then one comment says how to retry, and 👀 becomes 😕", async () => {
+    await start();
+    world.anthropic.faults.always(overloaded());
+    const parent = await openIssue(world, ISSUE);
+    const trigger = await comment(world, parent, "/handoff");
+
+    // The world's client allows 2 retries: three requests, each answered 529, the last two retries
+    // by the SDK (not new sessions started by handoff).
+    const requests = world.anthropic.requests();
+    expect(requests.map((r) => r.status)).toEqual([529, 529, 529]);
+    expect(requests.map((r) => r.headers["x-stainless-retry-count"])).toEqual(["0", "1", "2"]);
+    const reply = await onlyReply(parent);
+    expect(reply).toContain("The model API failed: 529 overloaded_error: Overloaded");
+    expect(reply).not.toContain('{"type":"error"'); // not the raw response body
+    expect(reply).toContain("each model request was tried 3 times");
+    expect(reply).toContain("comment `/handoff` again in a few minutes");
+    expect(await reactionsOn(repoClient(world), trigger.id)).toEqual(["confused"]);
+    await assertNothingCreated(parent);
+
+    // When the API is back, the same issue plans.
+    world.anthropic.faults.clear();
+    scriptPlanner(world.anthropic, plannerSession());
+    await comment(world, parent, "/handoff");
+    expect(await subIssuesOf(repoClient(world), parent)).toHaveLength(3);
+    expect(world.gh.violations()).toEqual([]);
+  });
+
+  it("429s with retry-after: the SDK waits and retries, then gives up with one comment", async () => {
+    await start();
+    world.anthropic.faults.always(rateLimited({ retryAfterMs: 20 }));
+    const parent = await openIssue(world, ISSUE);
+    const trigger = await comment(world, parent, "/handoff");
+
+    const requests = world.anthropic.requests();
+    expect(requests.map((r) => r.status)).toEqual([429, 429, 429]);
+    expect(requests.map((r) => r.headers["x-stainless-retry-count"])).toEqual(["0", "1", "2"]);
+    const reply = await onlyReply(parent);
+    expect(reply).toContain("The model API failed: 429 rate_limit_error: Number of request tokens");
+    expect(reply).toContain("comment `/handoff` again in a few minutes");
+    expect(await reactionsOn(repoClient(world), trigger.id)).toEqual(["confused"]);
+    await assertNothingCreated(parent);
+    expect(world.gh.violations()).toEqual([]);
+  });
+
+  it("a storm that passes within the retries is invisible: planned normally", async () => {
+    await start();
+    world.anthropic.faults.next(2, overloaded());
+    scriptPlanner(world.anthropic, plannerSession());
+    const parent = await openIssue(world, ISSUE);
+    await comment(world, parent, "/handoff");
+    expect(world.anthropic.requests().map((r) => r.status)).toEqual([529, 529, 200, 200, 200, 200]);
+    expect(await subIssuesOf(repoClient(world), parent)).toHaveLength(3);
+    expect(await botNotes(repoClient(world), parent)).toHaveLength(0);
+    expect(world.gh.violations()).toEqual([]);
+  });
+});
+
+describe("GitHub failing while the planner reads the repository", () => {
+  it("the claim becomes a failure comment instead of a plan-shaped placeholder, so /handoff works again", async () => {
+    await start();
+    scriptPlanner(world.anthropic, plannerSession());
+    const parent = await openIssue(world, ISSUE);
+    // The repository tree cannot be read: 500 on the first request and all three retries.
+    const fault = world.gh.fault({ operationId: "git/get-tree", kind: "status", status: 500, times: 4 });
+    const trigger = await comment(world, parent, "/handoff");
+    expect(fault.hits).toBe(4);
+
+    const reply = await onlyReply(parent);
+    expect(reply).toContain("## ❌ handoff could not plan this issue");
+    expect(reply).toContain("Planning crashed");
+    expect(reply).toContain("comment `/handoff` again");
+    expect(await reactionsOn(repoClient(world), trigger.id)).toEqual(["confused"]);
+    expect(world.anthropic.requests()).toHaveLength(0);
+    await assertNothingCreated(parent);
+
+    await comment(world, parent, "/handoff");
+    const gh = repoClient(world);
+    expect(await subIssuesOf(gh, parent)).toHaveLength(3);
+    expect((await rollupOf(gh, parent)).record.tasks).toHaveLength(3);
+    // The earlier failure stays as it was; no "this issue already has a plan" reply.
+    expect((await commentsOf(gh, parent)).filter((c) => c.user?.type === "Bot")).toHaveLength(2);
+    expect(world.gh.violations()).toEqual([]);
+  });
+});
