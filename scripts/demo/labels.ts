@@ -5,8 +5,15 @@ import type { TaskView } from "./observer.ts";
 import type { Style } from "./term.ts";
 
 /** Label and colour for a task row; `symbol` is one cell wide so columns line up everywhere. */
-export function stateLabel(view: TaskView, style: Style): { symbol: string; text: string } {
+export function stateLabel(
+  view: TaskView,
+  style: Style,
+  /** Every task, to name prerequisites by their sub-issue and bases by their PR, as GitHub does. */
+  all: readonly TaskView[] = [],
+): { symbol: string; text: string } {
   const t = view.record;
+  const issueOf = (key: string) => all.find((o) => o.record.key === key)?.record.issue;
+  const prerequisites = t.dependsOn.map((d) => (issueOf(d) ? `#${issueOf(d)}` : d)).join(", ");
   const pr = t.pr ? ` #${t.pr.number}` : "";
   const paint: Record<TaskState, (s: string) => string> = {
     pending: style.dim,
@@ -19,10 +26,10 @@ export function stateLabel(view: TaskView, style: Style): { symbol: string; text
     blocked: style.red,
   };
   const words: Record<TaskState, string> = {
-    pending: t.dependsOn.length ? `waiting for ${t.dependsOn.join(", ")}` : "waiting",
+    pending: t.dependsOn.length ? `waiting for ${prerequisites}` : "waiting",
     queued: "queued",
     running: "running",
-    pr_open: `PR open${pr}${t.pr?.draft ? " (draft)" : ""}${stackedOn(view)}`,
+    pr_open: `PR open${pr}${t.pr?.draft ? " (draft)" : ""}${stackedOn(view, all)}`,
     merged: `merged${pr}`,
     failed: `failed${pr ? ` (draft${pr})` : ""}`,
     cancelled: "cancelled",
@@ -41,9 +48,11 @@ export function stateLabel(view: TaskView, style: Style): { symbol: string; text
   return { symbol: paint[t.state](symbols[t.state]), text: paint[t.state](words[t.state]) };
 }
 
-function stackedOn(view: TaskView): string {
+function stackedOn(view: TaskView, all: readonly TaskView[]): string {
   const base = view.record.pr?.base;
-  return base && base.startsWith(`${DEFAULT_CONFIG.branches.prefix}/`) ? `, stacked on ${base}` : "";
+  if (!base?.startsWith(`${DEFAULT_CONFIG.branches.prefix}/`)) return "";
+  const under = all.find((o) => o.record.branch === base)?.record.pr?.number;
+  return `, stacked on ${under ? `#${under}` : base}`;
 }
 
 /** "✅ 2/2" for a task's acceptance commands, or "" before there is a result. */

@@ -71,7 +71,7 @@ export function renderPage(data: Collected, opts: PageOptions): string {
   const run = (r: RunPage) => `
 <section class="item" id="run-${r.id}">
   <h3 class="title">${escapeHtml(r.title)} <span class="muted">run ${r.id}</span></h3>
-  <div class="meta"><span class="badge ${r.conclusion === "success" ? "done" : "failed"}">${escapeHtml(r.conclusion ?? "in progress")}</span> ${escapeHtml(r.event)}${r.durationMs !== null ? ` · ${(r.durationMs / 1000).toFixed(1)} s` : ""}</div>
+  <div class="meta"><span class="badge ${r.conclusion === "success" ? "open" : "failed"}">${escapeHtml(r.conclusion ?? "in progress")}</span> ${escapeHtml(r.event)}${r.durationMs !== null ? ` · ${(r.durationMs / 1000).toFixed(1)} s` : ""}</div>
   <div class="comment"><div class="markdown-body">${r.summary.trim() ? md(r.summary) : '<p class="muted">No job summary.</p>'}</div></div>
 </section>`;
 

@@ -82,7 +82,7 @@ export class ProgressView {
       this.line(`planner: ${plannerText(seen, this.opts.style)}`);
     }
     for (const t of seen.tasks) {
-      const text = `${stateLabel(t, this.opts.style).text}${finished(t, this.opts.style)}`;
+      const text = `${stateLabel(t, this.opts.style, seen.tasks).text}${finished(t, this.opts.style)}`;
       if (this.printed.get(t.record.key) === text) continue;
       this.printed.set(t.record.key, text);
       const issue = t.record.issue ? ` #${t.record.issue}` : "";
@@ -121,10 +121,10 @@ export class ProgressView {
     } else {
       lines.push(
         s.dim(
-          `  ${padEnd("task", 26)} ${padEnd("issue", 6)} ${padEnd("state", 34)} ${padEnd("time", 7)} tokens`,
+          `  ${padEnd("task", 26)} ${padEnd("issue", 6)} ${padEnd("state", 30)} ${padEnd("time", 7)} tokens`,
         ),
       );
-      for (const t of seen.tasks) lines.push(taskRow(t, seen.at, s));
+      for (const t of seen.tasks) lines.push(taskRow(t, seen.at, s, seen.tasks));
     }
     if (this.step) lines.push(`  ${s.cyan("→")} ${this.step}`);
     return lines;
@@ -146,12 +146,12 @@ function plannerText(seen: Observation, s: Style): string {
   }
 }
 
-function taskRow(t: TaskView, now: number, s: Style): string {
-  const { symbol, text } = stateLabel(t, s);
+function taskRow(t: TaskView, now: number, s: Style, all: readonly TaskView[]): string {
+  const { symbol, text } = stateLabel(t, s, all);
   const issue = t.record.issue ? `#${t.record.issue}` : "";
   const time = t.startedAt !== undefined ? formatSeconds((t.endedAt ?? now) - t.startedAt) : "—";
   const tokens = t.tokens ? formatTokens(t.tokens) : "—";
-  return `  ${padEnd(t.record.key, 26)} ${padEnd(issue, 6)} ${padEnd(`${symbol} ${text}`, 34)} ${padEnd(time, 7)} ${tokens}`;
+  return `  ${padEnd(t.record.key, 26)} ${padEnd(issue, 6)} ${padEnd(`${symbol} ${text}`, 30)} ${padEnd(time, 7)} ${tokens}`;
 }
 
 /** What a finished task adds to its line: acceptance, tokens and time. */
