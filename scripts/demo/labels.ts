@@ -50,6 +50,7 @@ export function stateLabel(
 
 function stackedOn(view: TaskView, all: readonly TaskView[]): string {
   const base = view.record.pr?.base;
+  if (base && view.openedOn && view.openedOn !== base) return `, retargeted to ${base}`;
   if (!base?.startsWith(`${DEFAULT_CONFIG.branches.prefix}/`)) return "";
   const under = all.find((o) => o.record.branch === base)?.record.pr?.number;
   return `, stacked on ${under ? `#${under}` : base}`;

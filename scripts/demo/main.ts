@@ -223,7 +223,6 @@ async function demo(ctx: Context, started: number): Promise<number> {
     if (last) ctx.say(`  Its last comment:\n${indent(String(last.body))}`);
     return EXIT.incomplete;
   }
-  const bases = new Map(seen.tasks.flatMap((t) => (t.record.pr ? [[t.record.key, t.record.pr.base]] : [])));
   const withPr = seen.tasks.filter((t) => t.record.pr).length;
   progress.note(`${withPr} of ${seen.tasks.length} tasks have a pull request`);
 
@@ -238,9 +237,7 @@ async function demo(ctx: Context, started: number): Promise<number> {
     },
     idle: () => world.idle(),
     onMerge: (t) =>
-      progress.note(
-        `${s.bold(PERSON)} merged #${t.pr!.number} (${t.key}) into ${world.repo.defaultBranch}${bases.get(t.key) !== t.pr!.base ? s.dim(` — retargeted from ${bases.get(t.key)} after its prerequisite merged`) : ""}`,
-      ),
+      progress.note(`${s.bold(PERSON)} merged #${t.pr!.number} (${t.key}) into ${world.repo.defaultBranch}`),
   });
   await world.idle();
   await observer.refresh();
@@ -264,7 +261,6 @@ async function demo(ctx: Context, started: number): Promise<number> {
   const totalMs = performance.now() - started;
   for (const line of renderSummary({
     final: seen,
-    bases,
     defaultBranch: world.repo.defaultBranch,
     calls,
     phases,
@@ -288,6 +284,7 @@ function verdict(
   const s = ctx.style;
   const allMerged = seen.tasks.length > 0 && seen.tasks.every((t) => t.record.state === "merged");
   const rollupDone = rollupAllDone(seen);
+  ctx.say();
   ctx.say(heading("Result", s, ctx.columns));
   ctx.say();
   if (allMerged && rollupDone && wrote) {

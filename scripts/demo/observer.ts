@@ -22,6 +22,8 @@ export interface TaskView {
   /** When the observer first saw the task queued or running, and when it first had a PR or failed. */
   startedAt?: number;
   endedAt?: number;
+  /** The base the PR was opened on (a stacked PR is retargeted when its prerequisite merges). */
+  openedOn?: string;
   /** Total tokens so far (every model call of this task's worker sessions). */
   tokens: number;
 }
@@ -50,7 +52,7 @@ export class Observer {
   private records: TaskRecord[] = [];
   private rollup: Observation["rollup"];
   private problems: string[] = [];
-  private readonly times = new Map<string, { startedAt?: number; endedAt?: number }>();
+  private readonly times = new Map<string, { startedAt?: number; endedAt?: number; openedOn?: string }>();
   private readonly startedAt = performance.now();
   private signature = "";
   private refreshing: Promise<void> | undefined;
@@ -127,6 +129,7 @@ export class Observer {
       if (times.startedAt === undefined && (STARTED.includes(t.state) || ENDED.includes(t.state)))
         times.startedAt = now;
       if (times.endedAt === undefined && ENDED.includes(t.state)) times.endedAt = now;
+      times.openedOn ??= t.pr?.base;
       this.times.set(t.key, times);
     }
   }

@@ -77,16 +77,16 @@ export class ProgressView {
 
   private printChanges(seen: Observation): void {
     // The planner's line changes with every model call; print it when its state changes.
-    if (this.printed.get("planner") !== seen.planner.state) {
+    if (seen.planner.state !== "waiting" && this.printed.get("planner") !== seen.planner.state) {
       this.printed.set("planner", seen.planner.state);
       this.line(`planner: ${plannerText(seen, this.opts.style)}`);
     }
-    for (const t of seen.tasks) {
+    // A task is news once it has its sub-issue (the rollup names tasks a moment earlier).
+    for (const t of seen.tasks.filter((x) => x.record.issue !== undefined)) {
       const text = `${stateLabel(t, this.opts.style, seen.tasks).text}${finished(t, this.opts.style)}`;
       if (this.printed.get(t.record.key) === text) continue;
       this.printed.set(t.record.key, text);
-      const issue = t.record.issue ? ` #${t.record.issue}` : "";
-      this.line(`${this.opts.style.bold(t.record.key)}${issue}: ${text}`);
+      this.line(`${this.opts.style.bold(t.record.key)} #${t.record.issue}: ${text}`);
     }
   }
 
@@ -151,7 +151,7 @@ function taskRow(t: TaskView, now: number, s: Style, all: readonly TaskView[]): 
   const issue = t.record.issue ? `#${t.record.issue}` : "";
   const time = t.startedAt !== undefined ? formatSeconds((t.endedAt ?? now) - t.startedAt) : "—";
   const tokens = t.tokens ? formatTokens(t.tokens) : "—";
-  return `  ${padEnd(t.record.key, 26)} ${padEnd(issue, 6)} ${padEnd(`${symbol} ${text}`, 30)} ${padEnd(time, 7)} ${tokens}`;
+  return `  ${padEnd(t.record.key, 26)} ${padEnd(issue, 6)} ${padEnd(truncateStyled(`${symbol} ${text}`, 30), 30)} ${padEnd(time, 7)} ${tokens}`;
 }
 
 /** What a finished task adds to its line: acceptance, tokens and time. */

@@ -5,15 +5,13 @@ import type { RollupRecord, TaskRecord } from "../../src/core/records.ts";
 import { formatTokens, formatUsd, sumUsage, totalTokens, type Usage } from "../../src/core/usage.ts";
 import type { CallStats } from "./api-calls.ts";
 import { acceptanceOf } from "./labels.ts";
-import type { Observation } from "./observer.ts";
+import type { Observation, TaskView } from "./observer.ts";
 import type { Written } from "./output.ts";
 import { TerminalMarkdown } from "./term-markdown.ts";
-import { formatSeconds, padEnd, type Style } from "./term.ts";
+import { formatSeconds, padEnd, width, wrapStyled, type Style } from "./term.ts";
 
 export interface SummaryInput {
   final: Observation;
-  /** Each task's PR base before any merge ("stacked on …"). */
-  bases: Map<string, string>;
   defaultBranch: string;
   calls: CallStats;
   /** Phase name → milliseconds, in order. */
@@ -27,7 +25,7 @@ export interface SummaryInput {
 
 export function heading(text: string, s: Style, columns: number): string {
   const bar = "━".repeat(Math.max(3, Math.min(columns, 100) - text.length - 5));
-  return `\n${s.bold(`━━ ${text} `)}${s.dim(bar)}`;
+  return `${s.bold(`━━ ${text} `)}${s.dim(bar)}`;
 }
 
 function usageLine(u: Usage): string {
@@ -41,66 +39,76 @@ function shown(p: string): string {
 }
 
 export function renderSummary(input: SummaryInput): string[] {
+  const lines = summaryLines(input);
+  // Long lines wrap under their value column (13) or, for a PR, under its title.
+  return lines.flatMap(([line, hang]) => wrapStyled(line, input.columns - 1, hang));
+}
+
+function summaryLines(input: SummaryInput): [string, number][] {
   const { final, style: s, columns } = input;
-  const out: string[] = [];
+  const out: [string, number][] = [];
+  const push = (hang: number, ...lines: string[]) =>
+    out.push(...lines.map((l): [string, number] => [l, hang]));
   const rollup = final.rollup;
 
   if (rollup) {
-    out.push(heading(`Final rollup on #${rollup.record.parent}, as GitHub shows it`, s, columns), "");
-    out.push(...new TerminalMarkdown(s, Math.min(columns, 140) - 2).render(rollup.body).map((l) => `  ${l}`));
+    push(0, "", heading(`Final rollup on #${rollup.record.parent}, as GitHub shows it`, s, columns), "");
+    const markdown = new TerminalMarkdown(s, Math.min(columns, 140) - 3).render(rollup.body);
+    push(2, ...markdown.map((l) => (l ? `  ${l}` : "")));
   }
 
-  out.push(heading("Pull requests", s, columns), "");
+  push(0, "", heading("Pull requests", s, columns), "");
   const withPr = final.tasks.filter((t) => t.record.pr);
-  if (!withPr.length) out.push(s.dim("  none"));
+  if (!withPr.length) push(2, s.dim("  none"));
   for (const t of withPr) {
     const r = t.record;
-    const base = input.bases.get(r.key);
-    const stacked = base && base !== input.defaultBranch ? s.dim(` (opened stacked on ${base})`) : "";
-    out.push(
-      `  ${s.bold(`#${r.pr!.number}`)}  ${padEnd(acceptanceOf(t) || "—", 7)} acceptance  ${padEnd(r.state === "merged" ? s.green("merged") : r.state === "pr_open" ? "open" : s.red(r.state), 9)} ${padEnd(r.key, 26)} ${r.title}${stacked}`,
-    );
+    const state = r.state === "merged" ? s.green("merged") : r.state === "pr_open" ? "open" : s.red(r.state);
+    const prefix = `  ${s.bold(`#${r.pr!.number}`)}  ${padEnd(acceptanceOf(t) || "—", 7)} acceptance  ${padEnd(state, 9)} ${padEnd(r.key, 26)} `;
+    push(width(prefix), `${prefix}${r.title}${stackedNote(t, final, input.defaultBranch, s)}`);
   }
 
-  out.push(heading("Totals", s, columns), "");
-  out.push(
-    ...totals(
-      rollup?.record,
-      final.tasks.map((t) => t.record),
-      final.modelCalls,
-      input.offline,
-      s,
-    ),
-  );
-  out.push(
-    `  ${padEnd("GitHub API", 11)} ${s.bold(String(input.calls.total))} calls: ${input.calls.byActor.map(([a, n]) => `${a} ${n}`).join(" · ")}`,
-  );
-  out.push(s.dim(`  ${" ".repeat(11)} per operation:`));
-  const top = input.calls.byOperation.slice(0, 8);
+  push(0, "", heading("Totals", s, columns), "");
+  const records = final.tasks.map((t) => t.record);
+  push(14, ...totals(rollup?.record, records, final.modelCalls, input.offline, s));
+  const { calls } = input;
+  const callers = calls.byActor.map(([a, n]) => `${a} ${n}`).join(" · ");
+  push(14, `  ${padEnd("GitHub API", 11)} ${s.bold(String(calls.total))} calls: ${callers}`);
+  push(14, s.dim(`  ${" ".repeat(11)} per operation:`));
+  const top = calls.byOperation.slice(0, 8);
   const opWidth = Math.max(...top.map(([op]) => op.length));
-  for (const [op, n] of top) out.push(`  ${" ".repeat(13)}${padEnd(op, opWidth)} ${String(n).padStart(4)}`);
-  const rest = input.calls.byOperation.slice(8);
-  if (rest.length)
-    out.push(
-      s.dim(
-        `  ${" ".repeat(13)}… ${rest.length} more operations, ${rest.reduce((a, [, n]) => a + n, 0)} calls`,
-      ),
-    );
-  out.push(
-    `  ${padEnd("Time", 11)} ${s.bold(formatSeconds(input.totalMs))}  ${s.dim(`(${input.phases.map(([p, ms]) => `${p} ${formatSeconds(ms)}`).join(" · ")})`)}`,
-  );
+  for (const [op, n] of top) push(14, `  ${" ".repeat(12)}${padEnd(op, opWidth)} ${String(n).padStart(4)}`);
+  const rest = calls.byOperation.slice(8);
+  const restCalls = rest.reduce((a, [, n]) => a + n, 0);
+  if (rest.length) push(14, s.dim(`  ${" ".repeat(12)}… ${rest.length} more operations, ${restCalls} calls`));
+  const phases = input.phases.map(([p, ms]) => `${p} ${formatSeconds(ms)}`).join(" · ");
+  push(14, `  ${padEnd("Time", 11)} ${s.bold(formatSeconds(input.totalMs))}  ${s.dim(`(${phases})`)}`);
 
   if (input.written) {
     const w = input.written;
-    out.push(heading("Output", s, columns), "");
-    out.push(
-      `  ${padEnd(shown(w.html), 34)} the issue as GitHub would show it, graph drawn: open it in a browser`,
+    const html = shown(w.html);
+    const md = `${shown(w.markdownDir)}/`;
+    const col = Math.max(html.length, md.length) + 2;
+    push(0, "", heading("Output", s, columns), "");
+    push(
+      col + 3,
+      `  ${padEnd(html, col)} the issue as GitHub would show it, graph drawn: open it in a browser`,
     );
-    out.push(
-      `  ${padEnd(`${shown(w.markdownDir)}/`, 34)} ${w.markdownFiles.length} files: raw markdown of the issue, every comment, the sub-issues and the PRs`,
+    push(
+      col + 3,
+      `  ${padEnd(md, col)} ${w.markdownFiles.length} files: the raw markdown of the issue, every comment, the sub-issues and the PRs`,
     );
   }
   return out;
+}
+
+/** " (opened stacked on #5, retargeted to main when it merged)" for a PR that began on another task's branch. */
+function stackedNote(t: TaskView, final: Observation, defaultBranch: string, s: Style): string {
+  const base = t.openedOn;
+  if (!base || base === defaultBranch) return "";
+  const under = final.tasks.find((o) => o.record.branch === base)?.record.pr?.number;
+  const now = t.record.pr?.base;
+  const retargeted = now && now !== base ? `, retargeted to ${now} when it merged` : "";
+  return s.dim(` (opened stacked on ${under ? `#${under}` : base}${retargeted})`);
 }
 
 function totals(
@@ -119,6 +127,6 @@ function totals(
   const calls = modelCalls !== undefined ? ` in ${modelCalls} model calls` : "";
   return [
     `  ${padEnd("Tokens", 11)} ${s.bold(formatTokens(totalTokens(all)))}${calls}  ${s.dim(`(${usageLine(all)})`)}`,
-    `  ${padEnd("Cost", 11)} ${s.bold(formatUsd(cost))}  ${s.dim(`(planning ${formatUsd(planner?.costUsd)} · workers ${formatUsd(workerCost)}; ${offline ? "list prices for the replayed usage: nothing was billed" : "estimated from list prices"})`)}`,
+    `  ${padEnd("Cost", 11)} ${s.bold(formatUsd(cost))}  ${s.dim(`(planning ${formatUsd(planner?.costUsd)} · workers ${formatUsd(workerCost)}; ${offline ? "replayed usage at list prices, nothing billed" : "estimated from list prices"})`)}`,
   ];
 }

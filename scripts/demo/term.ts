@@ -130,3 +130,19 @@ export function formatSeconds(ms: number): string {
     ? `${(ms / 1000).toFixed(1)}s`
     : `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`;
 }
+
+/** Word-wraps a styled line to `cols` cells; continuation lines start at column `hang`. */
+export function wrapStyled(line: string, cols: number, hang: number): string[] {
+  if (width(line) <= cols) return [line];
+  const lines: string[] = [];
+  let current = "";
+  for (const word of line.split(/(?<= )/)) {
+    if (current.trim() && width(current + word.trimEnd()) > cols) {
+      lines.push(current.trimEnd());
+      current = " ".repeat(hang);
+    }
+    current += word;
+  }
+  lines.push(current.trimEnd());
+  return lines;
+}
