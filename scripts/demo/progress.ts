@@ -22,6 +22,7 @@ export class ProgressView {
   private frame = 0;
   private step = "";
   private readonly printed = new Map<string, string>();
+  private failed = false;
 
   constructor(
     private readonly observer: Observer,
@@ -50,9 +51,11 @@ export class ProgressView {
     this.tick();
   }
 
-  /** Draws the final state once more and leaves it on screen. */
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
+  /** Draws the final state once more and leaves it on screen (marked ✖ when the demo was cut short). */
+  stop(failed = false): void {
+    if (!this.timer) return;
+    this.failed = failed;
+    clearInterval(this.timer);
     this.timer = undefined;
     this.step = "";
     this.tick();
@@ -107,7 +110,11 @@ export class ProgressView {
 
   private block(seen: Observation): string[] {
     const s = this.opts.style;
-    const spin = this.timer ? s.cyan(SPINNER[this.frame % SPINNER.length] as string) : s.green("✔");
+    const spin = this.timer
+      ? s.cyan(SPINNER[this.frame % SPINNER.length] as string)
+      : this.failed
+        ? s.red("✖")
+        : s.green("✔");
     const counters = [
       `GitHub API ${s.bold(String(seen.apiCalls))} calls`,
       seen.modelCalls !== undefined ? `model ${s.bold(String(seen.modelCalls))} calls` : undefined,

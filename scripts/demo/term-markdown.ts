@@ -145,9 +145,9 @@ export class TerminalMarkdown {
     const header = t.header.map((c) => this.inline(c.tokens, s.bold));
     const rows = t.rows.map((r) => r.map((c) => this.inline(c.tokens)));
     const widths = header.map((h, k) => Math.max(segWidth(h), ...rows.map((r) => segWidth(r[k] ?? []))));
-    // Narrow columns until the table fits (3 cells of padding per column): the last one first (a
+    // Narrow columns until the table fits (a 3-cell separator between columns): the last one first (a
     // free-text column such as a summary), down to 20 cells, then always the widest.
-    const budget = cols - 3 * widths.length;
+    const budget = cols - 3 * (widths.length - 1);
     const last = widths.length - 1;
     while (widths.reduce((a, b) => a + b, 0) > budget) {
       const k = (widths[last] as number) > 20 ? last : widths.indexOf(Math.max(...widths));
