@@ -92,7 +92,16 @@ function interpret(firstRest: string, following: string[], opts: ParseOptions): 
     case "cancel":
       return cancelCommand(words.slice(1));
     case "fix":
-      if (opts.where === "issue") break;
+      if (opts.where === "issue") {
+        // A bare `/handoff fix` is no instruction; without this it got "did you mean `fix`?".
+        if (restOfComment === "")
+          return {
+            kind: "help",
+            problem:
+              "`/handoff fix <feedback>` works on a handoff pull request: comment it there. On an issue, write what to do after `/handoff`.",
+          };
+        break;
+      }
       if (restOfComment === "") {
         return {
           kind: "help",

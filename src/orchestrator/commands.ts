@@ -1,7 +1,8 @@
 // The follow-up commands on a planned issue: go, status, retry, cancel, and fix on a handoff PR.
 // Each reads the current state from GitHub, changes what it must, and reconciles.
 import type { RetryTarget, TaskTarget } from "../core/commands.ts";
-import type { RollupRecord, StatusRecord, TaskRecord } from "../core/records.ts";
+import type { RollupRecord, StatusRecord, TaskRecord, TaskState } from "../core/records.ts";
+import { STATUS_DISPLAY } from "../core/rollup.ts";
 import type { RepoGateway } from "../github/gateway.ts";
 import { readParentState, type ParentState } from "../github/snapshot.ts";
 import { startWorker, withEarlier } from "./dispatch.ts";
@@ -44,6 +45,11 @@ async function finishAndReconcile(
       ? await materialize(env, { parent, record, botLogin: rollupComment.author.login })
       : record;
   return reconcile(env, parent, { dispatch, record: complete });
+}
+
+/** A state in the rollup's words ("PR open", not "pr open"). */
+function stateWord(state: TaskState): string {
+  return state === "pending" ? "waiting" : STATUS_DISPLAY[state].word;
 }
 
 function describe(t: TaskRecord): string {
@@ -96,7 +102,7 @@ export async function commandRetry(
       };
     if (!RETRYABLE.has(task.state))
       return {
-        reply: `${describe(task)} is ${task.state.replace("_", " ")}; only failed or cancelled tasks can be retried.`,
+        reply: `${describe(task)} is ${stateWord(task.state)}; only failed or cancelled tasks can be retried.`,
       };
     chosen = [task];
   }
@@ -139,7 +145,7 @@ export async function commandCancel(
         reply: `No task ${target.type === "issue" ? `#${target.number}` : `\`${target.key}\``} in this plan.`,
       };
     if (!cancellable(task))
-      return { reply: `${describe(task)} is ${task.state.replace("_", " ")}; there is nothing to cancel.` };
+      return { reply: `${describe(task)} is ${stateWord(task.state)}; there is nothing to cancel.` };
     chosen = [task];
   } else {
     chosen = loaded.tasks.filter(cancellable);

@@ -33,6 +33,17 @@ export function pendingTasksOf(record: RollupRecord): Task[] {
   });
 }
 
+/**
+ * Where to start looking for created-but-unlinked issues. GitHub keeps timestamps to the second and
+ * compares `since` with them, so an issue created in the same second as the plan's (millisecond)
+ * createdAt was not listed, and was created a second time. The markers pick out this plan's issues,
+ * so looking back a minute costs nothing.
+ */
+function lookBackFrom(createdAt: string): string {
+  const t = Date.parse(createdAt);
+  return Number.isNaN(t) ? createdAt : new Date(t - 60_000).toISOString();
+}
+
 export interface MaterializeInput {
   parent: number;
   record: RollupRecord;
@@ -51,7 +62,10 @@ export async function materialize(env: OrchestratorEnv, input: MaterializeInput)
   const missing = tasks.filter((t) => !linked.has(t.key));
   const unlinked =
     missing.length > 0
-      ? keyedBy(await gw.listIssuesSince({ since: input.record.createdAt, creator: input.botLogin }), parent)
+      ? keyedBy(
+          await gw.listIssuesSince({ since: lookBackFrom(input.record.createdAt), creator: input.botLogin }),
+          parent,
+        )
       : new Map<string, IssueData>();
   if (linkedIssues.length + missing.length > MAX_SUB_ISSUES) {
     throw new PlanError(

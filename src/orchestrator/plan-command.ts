@@ -134,11 +134,16 @@ export async function handlePlanCommand(
   const existing = findRollup(rollupsOf(comments, parent), parent);
   if (existing) {
     if (existing.record.trigger.commentId === input.trigger.id) return resume(env, parent, existing);
+    // On an issue `/handoff fix …` is instructions (see core/commands.ts); on a planned issue it
+    // almost always means "revise a task's PR", so say where that command works.
+    const fixHint = /^fix\b/i.test(input.instructions)
+      ? " To revise a task's pull request, comment `/handoff fix <feedback>` on that pull request."
+      : "";
     await postNoticeOnce(
       gw,
       parent,
       `exists:${input.trigger.id}`,
-      `@${input.trigger.author} this issue already has a handoff plan (the rollup comment above). One plan per issue: use \`/handoff status\`, \`/handoff retry\` or \`/handoff cancel\` here, or open a new issue for new work.`,
+      `@${input.trigger.author} this issue already has a handoff plan (the rollup comment above). One plan per issue: use \`/handoff status\`, \`/handoff retry\` or \`/handoff cancel\` here, or open a new issue for new work.${fixHint}`,
       comments,
     );
     return { outcome: "exists" };
