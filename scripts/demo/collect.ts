@@ -25,11 +25,21 @@ export interface IssuePage {
   comments: Comment[];
 }
 
+export interface ChangedFile {
+  filename: string;
+  status: string;
+  additions: number;
+  deletions: number;
+  /** Unified diff hunks, when GitHub sends them (not for binary or huge files). */
+  patch?: string;
+}
+
 export interface PullPage extends IssuePage {
   base: string;
   head: string;
   merged: boolean;
   draft: boolean;
+  files: ChangedFile[];
 }
 
 export interface RunPage {
@@ -84,6 +94,21 @@ async function issuePage(octokit: Octokit, ref: RepoRef, number: number): Promis
   };
 }
 
+async function filesOf(octokit: Octokit, ref: RepoRef, pull: number): Promise<ChangedFile[]> {
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    ...ref,
+    pull_number: pull,
+    per_page: 100,
+  });
+  return files.map((f) => ({
+    filename: f.filename,
+    status: f.status,
+    additions: f.additions,
+    deletions: f.deletions,
+    ...(f.patch ? { patch: f.patch } : {}),
+  }));
+}
+
 export async function collect(
   octokit: Octokit,
   ref: RepoRef,
@@ -110,6 +135,7 @@ export async function collect(
           head: p.head.ref,
           merged: p.merged_at !== null,
           draft: p.draft === true,
+          files: await filesOf(octokit, ref, p.number),
         })),
     ),
     runs: gh.runs({ event: "workflow_dispatch" }).map((r) => ({

@@ -46,6 +46,13 @@ h2.section { font-size:20px; margin:48px 0 8px; padding-bottom:8px; border-botto
 .markdown-alert-important { border-color:#8250df; } .markdown-alert-important .markdown-alert-title { color:#8250df; }
 .markdown-alert-warning { border-color:#9a6700; } .markdown-alert-warning .markdown-alert-title { color:#9a6700; }
 .markdown-alert-caution { border-color:#d1242f; } .markdown-alert-caution .markdown-alert-title { color:#d1242f; }
+.files > summary { cursor:pointer; font-weight:600; margin:8px 0; }
+.file { border:1px solid var(--border); border-radius:6px; margin:8px 0 16px; overflow:hidden; }
+.file-head { background:var(--canvas); padding:8px 16px; border-bottom:1px solid var(--border); }
+.file-head .add { color:#1a7f37; } .file-head .del { color:#d1242f; }
+pre.diff { margin:0; padding:8px 0; font:12px/1.6 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; overflow:auto; }
+pre.diff span { display:block; padding:0 16px; white-space:pre; }
+pre.diff .add { background:#dafbe1; } pre.diff .del { background:#ffebe9; } pre.diff .hunk { background:#ddf4ff; color:var(--muted); }
 .subissues { border:1px solid var(--border); border-radius:6px; margin:16px 0; }
 .subissues-head { background:var(--canvas); padding:8px 16px; border-bottom:1px solid var(--border); font-weight:600; border-radius:6px 6px 0 0; }
 .subissues ul { margin:0; padding:8px 16px; list-style:none; } .subissues li { padding:4px 0; }

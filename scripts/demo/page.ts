@@ -1,7 +1,7 @@
 // demo-output/index.html: the parent issue as GitHub would show it (title, body, every comment with
 // the rollup's Mermaid graph drawn), then its sub-issues (the handoff scripts), the pull requests
 // and the worker runs. Self-contained: inline CSS, Mermaid from a copied local file, no network.
-import type { Collected, Comment, IssuePage, PullPage, RunPage } from "./collect.ts";
+import type { ChangedFile, Collected, Comment, IssuePage, PullPage, RunPage } from "./collect.ts";
 import { createMarkdownRenderer, escapeHtml } from "./html-markdown.ts";
 import { PAGE_CSS } from "./page-style.ts";
 
@@ -23,6 +23,19 @@ function stateBadge(item: IssuePage | PullPage): string {
   return item.stateReason === "not_planned"
     ? `<span class="badge draft">Closed as not planned</span>`
     : `<span class="badge ${"merged" in item ? "closed" : "done"}">Closed</span>`;
+}
+
+/** The PR's "Files changed" tab, folded into its section: one diff per file. */
+function filesChanged(files: ChangedFile[]): string {
+  if (!files.length) return "";
+  const line = (l: string) => {
+    const cls = l.startsWith("@@") ? "hunk" : l.startsWith("+") ? "add" : l.startsWith("-") ? "del" : "";
+    return `<span${cls ? ` class="${cls}"` : ""}>${escapeHtml(l)}</span>`;
+  };
+  const file = (f: ChangedFile) => `
+  <div class="file"><div class="file-head"><code>${escapeHtml(f.filename)}</code> <span class="add">+${f.additions}</span> <span class="del">−${f.deletions}</span> <span class="muted">${escapeHtml(f.status)}</span></div>
+  ${f.patch ? `<pre class="diff">${f.patch.split("\n").map(line).join("")}</pre>` : '<p class="muted">No diff shown.</p>'}</div>`;
+  return `<details class="files" open><summary>Files changed <span class="muted">${files.length}</span></summary>${files.map(file).join("")}</details>`;
 }
 
 export function renderPage(data: Collected, opts: PageOptions): string {
@@ -67,6 +80,7 @@ export function renderPage(data: Collected, opts: PageOptions): string {
   <div class="meta">${stateBadge(p)} <b>${escapeHtml(p.author)}</b> wants to merge <code>${escapeHtml(p.head)}</code> into <code>${escapeHtml(p.base)}</code></div>
   ${box(p.author, p.bot, p.createdAt, "opened this pull request", p.body)}
   ${p.comments.map(comment).join("\n")}
+  ${filesChanged(p.files)}
 </section>`;
   const run = (r: RunPage) => `
 <section class="item" id="run-${r.id}">

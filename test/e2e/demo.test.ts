@@ -105,6 +105,7 @@ describe("npm run demo (offline replay, piped)", () => {
     expect(html).not.toContain("handoff:rollup");
     expect(html.match(/<section class="item" id="issue-\d+">/g)).toHaveLength(4);
     expect(html.match(/<section class="item" id="pr-\d+">/g)).toHaveLength(3);
+    expect(html.match(/<pre class="diff">/g)).toHaveLength(3); // each PR's files changed
   });
 
   it("writes the raw markdown of the issue, every comment and every PR body", async () => {
