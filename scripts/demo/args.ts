@@ -11,7 +11,7 @@ export interface DemoArgs {
 export const USAGE = `Usage: npm run demo [-- options]
        node --import tsx scripts/demo.ts [options]
 
-Runs handoff end to end on a sample repository in about 20 seconds, offline: a collaborator
+Runs handoff end to end on a sample repository in about 15 seconds, offline: a collaborator
 comments /handoff on an issue, the orchestrator plans and files sub-issues, workers open one PR
 per task, the PRs are merged, and the rollup ends all done. Writes the issue as a web page.
 
@@ -20,7 +20,7 @@ Options:
                   ANTHROPIC_API_KEY; ANTHROPIC_BASE_URL is honoured). GitHub is still the
                   local emulator. Costs real tokens, typically well under a dollar.
   --out <dir>     Where to write the page and the markdown (default: demo-output)
-  --no-color      No ANSI colours (also when NO_COLOR is set)
+  --no-color      No ANSI colours (also when NO_COLOR is set; --color forces them)
   -h, --help      Show this help
 `;
 

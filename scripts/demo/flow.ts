@@ -98,7 +98,7 @@ function watch(ctx: Context, world: DemoWorld): Observer {
   ctx.progress = new ProgressView(observer, {
     write: ctx.write,
     tty: ctx.tty,
-    columns: ctx.columns,
+    columns: () => (ctx.tty && process.stdout.columns) || ctx.columns,
     style: ctx.style,
     mode: ctx.live ? "live model" : "offline replay",
   });

@@ -57,7 +57,6 @@ export class Observer {
   private signature = "";
   private refreshing: Promise<void> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
-  private lastError: unknown;
   /** When the rollup (the plan) was first seen, in observer milliseconds. */
   plannedAt: number | undefined;
 
@@ -82,7 +81,8 @@ export class Observer {
   /** Polls for changes every `everyMs` until stop(). */
   start(everyMs = 100): void {
     this.timer ??= setInterval(() => {
-      if (this.changed()) void this.refresh().catch((e: unknown) => (this.lastError = e));
+      // A failed background read only delays the view; the demo's own awaited reads report errors.
+      if (this.changed()) void this.refresh().catch(() => {});
     }, everyMs);
   }
 
@@ -90,11 +90,6 @@ export class Observer {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.refreshing;
-  }
-
-  /** The first read error of the background polling, if any (the demo reports it at the end). */
-  get error(): unknown {
-    return this.lastError;
   }
 
   /** Reads GitHub now (coalesced: a refresh already running is awaited, then one more runs). */

@@ -8,7 +8,8 @@ import { formatSeconds, padEnd, truncateStyled, type Style } from "./term.ts";
 export interface ProgressOptions {
   write: (text: string) => void;
   tty: boolean;
-  columns: number;
+  /** Read every frame: a resized terminal gets a block that fits. */
+  columns: () => number;
   style: Style;
   /** "offline replay" or "live model". */
   mode: string;
@@ -46,7 +47,7 @@ export class ProgressView {
   note(text: string): void {
     if (!this.opts.tty) return this.line(text);
     this.clearBlock();
-    this.opts.write(`${truncateStyled(`  ${text}`, this.opts.columns - 1)}\n`);
+    this.opts.write(`${truncateStyled(`  ${text}`, this.opts.columns() - 1)}\n`);
     this.drawn = 0;
     this.tick();
   }
@@ -101,7 +102,7 @@ export class ProgressView {
   }
 
   private redraw(seen: Observation): void {
-    const lines = this.block(seen).map((l) => truncateStyled(l, this.opts.columns - 1));
+    const lines = this.block(seen).map((l) => truncateStyled(l, this.opts.columns() - 1));
     this.clearBlock();
     this.opts.write(lines.map((l) => `${l}\n`).join(""));
     this.drawn = lines.length;

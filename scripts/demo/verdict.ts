@@ -11,6 +11,8 @@ export function verdict(ctx: Context, seen: Observation, left: MergeReport["left
   ctx.say();
   ctx.say(heading("Result", s, ctx.columns));
   ctx.say();
+  // What handoff itself flagged while deriving the plan (an unparseable sub-issue, a dangling PR).
+  for (const p of seen.problems) ctx.say(s.yellow(`  ! ${p}`));
   if (allMerged && rollupDone && wrote) {
     ctx.say(
       s.green(`  ✔ All ${seen.tasks.length} tasks merged; the rollup on the issue shows every task done.`),
