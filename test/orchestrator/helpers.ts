@@ -67,11 +67,11 @@ export interface DispatchCall {
   actor: string | null;
 }
 
-/** Successful worker dispatches, in order, with their inputs. */
+/** Successful worker dispatches (of handoff-worker.yml), in order, with their inputs. */
 export function dispatches(world: World): DispatchCall[] {
   return world.gh
     .calls({ operationId: "actions/create-workflow-dispatch" })
-    .filter((c) => c.status < 300)
+    .filter((c) => c.status < 300 && c.path.endsWith("/handoff-worker.yml/dispatches"))
     .map((c) => {
       const inputs = (c.requestBody as { inputs: Record<string, string> }).inputs;
       return {
