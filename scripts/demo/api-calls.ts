@@ -1,9 +1,11 @@
 // GitHub API calls the run made, per operation and per caller: what the product costs in API
-// quota. The demo's own progress reads are left out (they are not the product's).
+// quota. The demo's own reads are counted apart (they are not the product's).
 import type { CallRecord } from "../../test/world/github/index.ts";
 
 export interface CallStats {
   total: number;
+  /** The demo's own reads (its progress view and the page), not counted in `total`. */
+  demo: number;
   byActor: [string, number][];
   byOperation: [string, number][];
 }
@@ -23,9 +25,11 @@ const countBy = (items: string[]) => {
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 };
 
-export function callStats(calls: readonly CallRecord[]): CallStats {
+export function callStats(all: readonly CallRecord[], demoActor: string): CallStats {
+  const calls = all.filter((c) => c.actor !== demoActor);
   return {
     total: calls.length,
+    demo: all.length - calls.length,
     byActor: countBy(calls.map((c) => role(c.actor))),
     byOperation: countBy(calls.map((c) => c.operationId ?? `${c.method} ${c.path}`)),
   };

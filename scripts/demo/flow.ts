@@ -8,7 +8,7 @@ import { banner } from "./banner.ts";
 import { collect } from "./collect.ts";
 import { EXIT, PERSON, REPO, type Context } from "./context.ts";
 import { mergeGreenPulls, type MergeReport } from "./merge.ts";
-import { Observer, productCalls } from "./observer.ts";
+import { OBSERVER, Observer } from "./observer.ts";
 import { writeOutput, type Written } from "./output.ts";
 import { ProgressView } from "./progress.ts";
 import { renderSummary } from "./summary.ts";
@@ -57,7 +57,7 @@ export async function runFlow(ctx: Context, started: number): Promise<number> {
   const merged = await mergeAll(ctx, world, person, observer);
   phases.end("merge");
   ctx.progress!.stop(merged.left.length > 0);
-  const calls = callStats(productCalls(world.gh));
+  const calls = callStats(world.gh.calls(), OBSERVER);
 
   const written = await write(ctx, world, observer, parent);
   phases.end("output");

@@ -57,7 +57,7 @@ export class Observer {
   private signature = "";
   private refreshing: Promise<void> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
-  /** When the rollup (the plan) was first seen, in observer milliseconds. */
+  /** When the plan was first seen, in observer milliseconds. */
   plannedAt: number | undefined;
 
   constructor(
@@ -69,7 +69,7 @@ export class Observer {
     this.gateway = new RepoGateway(this.octokit, ref);
   }
 
-  /** Starts following a parent issue; `triggered` once /handoff was commented. */
+  /** The parent issue to read (set once it exists); markTriggered() once /handoff is commented. */
   follow(parent: number): void {
     this.parent = parent;
   }
@@ -79,7 +79,7 @@ export class Observer {
   }
 
   /** Polls for changes every `everyMs` until stop(). */
-  start(everyMs = 100): void {
+  start(everyMs = 250): void {
     this.timer ??= setInterval(() => {
       // A failed background read only delays the view; the demo's own awaited reads report errors.
       if (this.changed()) void this.refresh().catch(() => {});

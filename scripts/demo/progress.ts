@@ -122,17 +122,17 @@ export class ProgressView {
     ].filter(Boolean);
     const lines = [
       `${spin} ${s.bold("handoff")} ${s.dim(`· ${this.opts.mode} ·`)} ${formatSeconds(seen.at)}   ${s.dim(counters.join(" · "))}`,
-      `  ${padEnd("planner", 26)} ${plannerText(seen, s)}`,
+      `  ${padEnd("planner", keyWidth(seen))} ${plannerText(seen, s)}`,
     ];
     if (!seen.tasks.length) {
       lines.push(s.dim("  (the tasks appear here when the plan is posted)"));
     } else {
       lines.push(
         s.dim(
-          `  ${padEnd("task", 26)} ${padEnd("issue", 6)} ${padEnd("state", 30)} ${padEnd("time", 7)} tokens`,
+          `  ${padEnd("task", keyWidth(seen))} ${padEnd("issue", 6)} ${padEnd("state", 30)} ${padEnd("time", 7)} tokens`,
         ),
       );
-      for (const t of seen.tasks) lines.push(taskRow(t, seen.at, s, seen.tasks));
+      for (const t of seen.tasks) lines.push(taskRow(t, seen, s));
     }
     if (this.step) lines.push(`  ${s.cyan("→")} ${this.step}`);
     return lines;
@@ -154,12 +154,19 @@ function plannerText(seen: Observation, s: Style): string {
   }
 }
 
-function taskRow(t: TaskView, now: number, s: Style, all: readonly TaskView[]): string {
-  const { symbol, text } = stateLabel(t, s, all);
+/** The task-key column: as wide as the longest key, within reason. */
+function keyWidth(seen: Observation): number {
+  return Math.min(32, Math.max(12, ...seen.tasks.map((t) => t.record.key.length)));
+}
+
+function taskRow(t: TaskView, seen: Observation, s: Style): string {
+  const now = seen.at;
+  const { symbol, text } = stateLabel(t, s, seen.tasks);
   const issue = t.record.issue ? `#${t.record.issue}` : "";
   const time = t.startedAt !== undefined ? formatSeconds((t.endedAt ?? now) - t.startedAt) : "—";
   const tokens = t.tokens ? formatTokens(t.tokens) : "—";
-  return `  ${padEnd(t.record.key, 26)} ${padEnd(issue, 6)} ${padEnd(truncateStyled(`${symbol} ${text}`, 30), 30)} ${padEnd(time, 7)} ${tokens}`;
+  const key = truncateStyled(t.record.key, keyWidth(seen));
+  return `  ${padEnd(key, keyWidth(seen))} ${padEnd(issue, 6)} ${padEnd(truncateStyled(`${symbol} ${text}`, 30), 30)} ${padEnd(time, 7)} ${tokens}`;
 }
 
 /** What a finished task adds to its line: acceptance, tokens and time. */

@@ -80,6 +80,10 @@ function summaryLines(input: SummaryInput): [string, number][] {
   const rest = calls.byOperation.slice(8);
   const restCalls = rest.reduce((a, [, n]) => a + n, 0);
   if (rest.length) push(14, s.dim(`  ${" ".repeat(12)}… ${rest.length} more operations, ${restCalls} calls`));
+  push(
+    14,
+    s.dim(`  ${" ".repeat(12)}(not counted: ${calls.demo} reads the demo made itself to show progress)`),
+  );
   const phases = input.phases.map(([p, ms]) => `${p} ${formatSeconds(ms)}`).join(" · ");
   push(14, `  ${padEnd("Time", 11)} ${s.bold(formatSeconds(input.totalMs))}  ${s.dim(`(${phases})`)}`);
 

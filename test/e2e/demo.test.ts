@@ -55,9 +55,11 @@ describe("npm run demo (offline replay, piped)", () => {
     expect(run.output).not.toMatch(/\x1b\[/);
     expect(run.output).toMatch(/\] planner: planned 3 tasks/);
     for (const key of ["fix-duration-format", "fix-discount-rounding", "invoice-applies-discount"]) {
-      expect(run.output).toMatch(new RegExp(`\\] ${key} #\\d+: running`));
+      expect(run.output).toMatch(new RegExp(`\\] ${key} #\\d+: PR open #\\d+`));
       expect(run.output).toMatch(new RegExp(`\\] ${key} #\\d+: merged #\\d+`));
     }
+    // Intermediate states show too (the view samples GitHub, so not every one for every task).
+    expect(run.output).toMatch(/\] [a-z-]+ #\d+: (queued|running)/);
     expect(run.output).toMatch(/alice merged #\d+ \(invoice-applies-discount\) into main/);
   });
 
