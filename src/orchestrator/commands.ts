@@ -31,20 +31,26 @@ async function load(env: OrchestratorEnv, parent: number): Promise<Loaded | unde
   return { state, record: rollup.record, rollupCommentId: rollup.commentId, tasks };
 }
 
-/** Finishes creating sub-issues if a crash interrupted it, then reconciles with the given record. */
+/**
+ * Finishes creating sub-issues if a crash interrupted it, then reconciles with the given record.
+ * `unchanged`: nothing was written since `loaded` was read, so reconcile reuses that snapshot
+ * instead of reading every sub-issue's comments and every task branch's PRs again.
+ */
 async function finishAndReconcile(
   env: OrchestratorEnv,
   parent: number,
   loaded: Loaded,
   record: RollupRecord,
   dispatch: boolean,
+  unchanged = false,
 ) {
   const rollupComment = loaded.state.rollupComment;
   const complete =
     record.pending.length && rollupComment
       ? await materialize(env, { parent, record, botLogin: rollupComment.author.login })
       : record;
-  return reconcile(env, parent, { dispatch, record: complete });
+  const reuse = unchanged && complete === record;
+  return reconcile(env, parent, { dispatch, record: complete, ...(reuse ? { state: loaded.state } : {}) });
 }
 
 /** A state in the rollup's words ("PR open", not "pr open"). */
@@ -70,14 +76,14 @@ function statusOfTask(loaded: Loaded, task: TaskRecord): { record?: StatusRecord
 export async function commandStatus(env: OrchestratorEnv, parent: number): Promise<CommandReply> {
   const loaded = await load(env, parent);
   if (!loaded) return { reply: NO_PLAN };
-  return { result: await finishAndReconcile(env, parent, loaded, loaded.record, true) };
+  return { result: await finishAndReconcile(env, parent, loaded, loaded.record, true, true) };
 }
 
 export async function commandGo(env: OrchestratorEnv, parent: number): Promise<CommandReply> {
   const loaded = await load(env, parent);
   if (!loaded) return { reply: NO_PLAN };
   const record = { ...loaded.record, approved: true, cancelled: false };
-  return { result: await finishAndReconcile(env, parent, loaded, record, true) };
+  return { result: await finishAndReconcile(env, parent, loaded, record, true, true) };
 }
 
 const RETRYABLE = new Set(["failed", "cancelled", "blocked"]);

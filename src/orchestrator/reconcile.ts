@@ -24,6 +24,8 @@ export interface ReconcileOptions {
   dispatch: boolean | "if-actions-only";
   /** A record to write instead of the one on GitHub (e.g. `/handoff go` sets approved). */
   record?: RollupRecord;
+  /** The parent's state as the caller just read it, with nothing written since: saves reading it again. */
+  state?: ParentState;
 }
 
 export interface ReconcileResult {
@@ -149,7 +151,7 @@ export async function reconcile(
   parent: number,
   opts: ReconcileOptions,
 ): Promise<ReconcileResult> {
-  const state = await readParentState(env.gw, parent, env.config.branches.prefix);
+  const state = opts.state ?? (await readParentState(env.gw, parent, env.config.branches.prefix));
   const rollup = state.snapshot.rollup;
   if (!rollup || !state.rollupComment) return { found: false, tasks: [], started: [], problems: [] };
   const record = opts.record ?? rollup.record;
