@@ -59,7 +59,7 @@ async function runCommand(
     case "go":
       return commandGo(env, parent);
     case "status":
-      return commandStatus(env, parent);
+      return commandStatus(env, parent, { commentId: ev.comment.id, author });
     case "retry":
       return commandRetry(env, parent, command.target, author);
     case "cancel":

@@ -4,7 +4,8 @@ import type { RetryTarget, TaskTarget } from "../core/commands.ts";
 import type { RollupRecord, StatusRecord, TaskRecord, TaskState } from "../core/records.ts";
 import { STATUS_DISPLAY } from "../core/rollup.ts";
 import type { RepoGateway } from "../github/gateway.ts";
-import { readParentState, type ParentState } from "../github/snapshot.ts";
+import { encodeMarker } from "../core/markers.ts";
+import { findRollup, readParentState, type ParentState } from "../github/snapshot.ts";
 import { startWorker, withEarlier } from "./dispatch.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import { materialize } from "./materialize.ts";
@@ -73,8 +74,52 @@ function statusOfTask(loaded: Loaded, task: TaskRecord): { record?: StatusRecord
   return { record: sub?.status?.record, commentId: sub?.status?.commentId };
 }
 
-export async function commandStatus(env: OrchestratorEnv, parent: number): Promise<CommandReply> {
-  const loaded = await load(env, parent);
+/**
+ * Rebuilds the rollup comment from the sub-issues when a person deleted it (or cut its marker out):
+ * their task markers and status comments hold everything but the plan's summary. The plan counts as
+ * approved only if some task was ever started. Two restorers at once keep the oldest comment.
+ */
+async function restoreRollup(
+  env: OrchestratorEnv,
+  parent: number,
+  state: ParentState,
+  by: { commentId: number; author: string },
+): Promise<Loaded | undefined> {
+  const tasks = derivePlan(state.snapshot, env.config.branches.prefix).tasks;
+  if (!tasks.length) return undefined;
+  const record: RollupRecord = {
+    v: 1,
+    parent,
+    summary: "",
+    trigger: by,
+    approved: tasks.some((t) => t.attempt > 0 || t.state !== "pending"),
+    cancelled: false,
+    createdAt: env.now().toISOString(),
+    tasks: tasks.map((t) => ({ key: t.key, issue: t.issue })),
+    pending: [],
+  };
+  const mine = await env.gw.createComment(
+    parent,
+    `${encodeMarker("rollup", record)}\n## 🧭 handoff is restoring this plan's rollup`,
+  );
+  const oldest = (await env.gw.listComments(parent))
+    .filter((c) => findRollup([c], parent) !== undefined)
+    .sort((a, b) => a.id - b.id)[0];
+  if (oldest && oldest.id !== mine.id) await env.gw.deleteComment(mine.id);
+  env.log.info(`#${parent}: restored the rollup from ${tasks.length} sub-issues`);
+  return load(env, parent);
+}
+
+export async function commandStatus(
+  env: OrchestratorEnv,
+  parent: number,
+  by?: { commentId: number; author: string },
+): Promise<CommandReply> {
+  let loaded = await load(env, parent);
+  if (!loaded && by) {
+    const state = await readParentState(env.gw, parent, env.config.branches.prefix);
+    loaded = await restoreRollup(env, parent, state, by);
+  }
   if (!loaded) return { reply: NO_PLAN };
   return { result: await finishAndReconcile(env, parent, loaded, loaded.record, true, true) };
 }

@@ -5,7 +5,7 @@
 // "planning…" placeholder carrying the trigger comment's id, then re-reads the comments. The oldest
 // rollup wins; a concurrent duplicate deletes its own placeholder and stops. A redelivery finds the
 // rollup (or the failure notice) for its trigger and resumes or does nothing, never plans twice.
-import { encodeMarker } from "../core/markers.ts";
+import { decodeMarker, encodeMarker } from "../core/markers.ts";
 import { topologicalOrder } from "../core/graph.ts";
 import type { Plan } from "../core/plan.ts";
 import type { RollupRecord } from "../core/records.ts";
@@ -144,6 +144,22 @@ export async function handlePlanCommand(
       parent,
       `exists:${input.trigger.id}`,
       `@${input.trigger.author} this issue already has a handoff plan (the rollup comment above). One plan per issue: use \`/handoff status\`, \`/handoff retry\` or \`/handoff cancel\` here, or open a new issue for new work.${fixHint}`,
+      comments,
+    );
+    return { outcome: "exists" };
+  }
+
+  // Sub-issues of an earlier plan whose rollup a person deleted: planning again would duplicate
+  // every task (and its workers). `/handoff status` rebuilds the rollup from them instead.
+  const earlier = (await gw.listSubIssues(parent)).filter(
+    (i) => (decodeMarker(i.body, "task") as { parent?: unknown } | undefined)?.parent === parent,
+  );
+  if (earlier.length) {
+    await postNoticeOnce(
+      gw,
+      parent,
+      `exists:${input.trigger.id}`,
+      `@${input.trigger.author} this issue already has handoff sub-issues (${earlier.map((i) => `#${i.number}`).join(", ")}), but the rollup comment that tracked them is gone. Comment \`/handoff status\` to rebuild it; for new work, open a new issue.`,
       comments,
     );
     return { outcome: "exists" };

@@ -9,9 +9,10 @@
 //   and each task branch's PRs: 2 + 2N reads; it edits the rollup only when its text changed;
 // - starting a task: create or edit its status comment (a create is re-listed to settle a race with
 //   a worker), then one workflow dispatch;
-// - /handoff adds the plan itself: reactions, the placeholder claim (created, re-listed), the
-//   repository tree and the planner's file reads, and per task an issue, a sub-issue link and its
-//   dependencies. Model calls are not GitHub calls: the planner makes 4 here.
+// - /handoff adds the plan itself: reactions, a look for an earlier plan's sub-issues, the
+//   placeholder claim (created, re-listed), the repository tree and the planner's file reads, and
+//   per task an issue, a sub-issue link and its dependencies. Model calls are not GitHub calls: the
+//   planner makes 4 here.
 import { afterEach, describe, expect, it } from "vitest";
 import { renderStatusComment } from "../../src/core/status.ts";
 import { cloneWorkspace } from "../world/github/index.ts";
@@ -66,7 +67,7 @@ async function measure(action: () => Promise<unknown>): Promise<Tally> {
  * test asks for the README to be updated.
  */
 const FIGURES = {
-  plan: { total: 37, writes: 16 },
+  plan: { total: 38, writes: 16 },
   prOpened: { total: 10, writes: 1 },
   runSucceeded: { total: 14, writes: 3 },
   runFailed: { total: 15, writes: 3 },

@@ -144,6 +144,47 @@ describe("/handoff status", () => {
     expect(world.gh.violations()).toEqual([]);
   });
 
+  it("rebuilds a rollup a person deleted from the sub-issues, and /handoff meanwhile refuses to plan again", async () => {
+    await start();
+    const { parent, subs } = await planSample();
+    const gh = repoClient(world);
+    const before = await rollupOf(gh, parent);
+    await gh.rest.issues.deleteComment({ ...REPO, comment_id: before.comment.id });
+    await world.idle();
+
+    const again = await comment(world, parent, "/handoff");
+    const notes = await botNotes(gh, parent);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.body).toContain("but the rollup comment that tracked them is gone");
+    expect(notes[0]?.body).toContain("`/handoff status`");
+    expect((decodeMarker(notes[0]?.body, "notice") as { id: string }).id).toBe(`exists:${again.id}`);
+    expect(plannerCalls()).toBe(4);
+    expect(await subIssuesOf(gh, parent)).toHaveLength(3);
+
+    const status = await comment(world, parent, "/handoff status");
+    const after = await rollupOf(gh, parent);
+    expect(after.record).toMatchObject({
+      parent,
+      approved: true, // its tasks had started
+      cancelled: false,
+      pending: [],
+      trigger: { commentId: status.id, author: "alice" },
+    });
+    expect(after.record.tasks).toEqual([
+      { key: DURATION, issue: subs[DURATION] },
+      { key: ROUNDING, issue: subs[ROUNDING] },
+      { key: INVOICE, issue: subs[INVOICE] },
+    ]);
+    expect([DURATION, ROUNDING, INVOICE].map((k) => after.row(k))).toEqual(
+      [DURATION, ROUNDING, INVOICE].map((k) => before.row(k)),
+    );
+    expect(dispatches(world)).toHaveLength(2);
+    expect(after.body).not.toContain("restoring");
+    await comment(world, parent, "/handoff status"); // again: still the one rollup
+    expect(await rollupComments(gh, parent)).toHaveLength(1);
+    expect(world.gh.violations()).toEqual([]);
+  });
+
   // Materializing fails midway: the first step succeeds, then the next call fails on every retry.
   const crashes: [string, string][] = [
     ["the second sub-issue cannot be created", "issues/create"],
