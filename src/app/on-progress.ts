@@ -80,8 +80,12 @@ export interface WorkflowRunEvent {
     display_title: string;
     conclusion: string | null;
     html_url: string;
+    created_at?: string;
   };
 }
+
+/** Clock difference tolerated between handoff and GitHub when comparing a run's age with a status. */
+const CLOCK_SKEW_MS = 30_000;
 
 /**
  * A worker run ended. If it failed or was cancelled before it could report (crash, timeout, a
@@ -104,7 +108,16 @@ export async function onWorkflowRun(ev: WorkflowRunEvent, deps: ProgressDeps): P
       if (run.conclusion !== "success") {
         const status = findStatus(await env.gw.listComments(issueNumber));
         const stale = status && (status.record.state === "queued" || status.record.state === "running");
-        const sameRun = status?.record.runId === undefined || status.record.runId === run.id;
+        // A queued status names no run yet. A run created well before the attempt was queued is an
+        // earlier attempt's: a run cancelled just before a `/handoff retry` ends after the retry
+        // queued the task again, and counting it cancelled the retry (its worker then skipped).
+        const created = Date.parse(run.created_at ?? "");
+        const earlierRun =
+          status?.record.runId === undefined &&
+          Number.isFinite(created) &&
+          created < Date.parse(status?.record.at ?? "") - CLOCK_SKEW_MS;
+        const sameRun =
+          status?.record.runId === run.id || (status?.record.runId === undefined && !earlierRun);
         if (status && stale && sameRun) {
           const failed: StatusRecord = {
             ...status.record,

@@ -6,6 +6,7 @@ import { decodeMarker } from "../../src/core/markers.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import {
+  REPO,
   botNotes,
   comment,
   dispatches,
@@ -176,6 +177,51 @@ describe("a worker run that fails before reporting", () => {
 });
 
 describe("runs that say nothing about a task", () => {
+  it("an earlier attempt's run ending after a retry does not undo the retry", async () => {
+    // A clock that can jump: the retry comes two minutes after the plan.
+    let offset = 0;
+    await world.close();
+    world = await startWorld({ now: () => new Date(Date.now() + offset) });
+    scriptSampleSessions(world.anthropic);
+    const { parent, subs } = await planSample();
+    const gh = repoClient(world);
+    const firstRun = runFor(world, subs[ROUNDING]!);
+
+    // GitHub cancels a run a few seconds after being asked, so its workflow_run.completed can
+    // arrive after a quick retry. Hold deliveries to play that order.
+    world.gh.setWebhookSink(undefined);
+    const deliver = async (event: string, payload: object) => {
+      await world.webhooks!.send(event, payload);
+      await world.idle();
+    };
+    const lastComment = () => world.gh.webhooks({ event: "issue_comment", action: "created" }).at(-1)!;
+    offset = 120_000;
+    await world.gh.addComment({
+      ...REPO,
+      issueNumber: parent,
+      body: `/handoff cancel ${ROUNDING}`,
+      as: "alice",
+    });
+    await deliver("issue_comment", lastComment().payload);
+    const cancelledRun = world.gh
+      .webhooks({ event: "workflow_run", action: "completed" })
+      .find((d) => (d.payload.workflow_run as { id: number }).id === firstRun.id);
+    expect(cancelledRun?.status).toBe("no-sink"); // held back
+    await world.gh.addComment({
+      ...REPO,
+      issueNumber: parent,
+      body: `/handoff retry ${ROUNDING}`,
+      as: "alice",
+    });
+    await deliver("issue_comment", lastComment().payload);
+    expect((await statusOf(gh, subs[ROUNDING]!)).record).toMatchObject({ state: "queued", attempt: 2 });
+
+    await deliver("workflow_run", cancelledRun!.payload);
+    expect((await statusOf(gh, subs[ROUNDING]!)).record).toMatchObject({ state: "queued", attempt: 2 });
+    expect((await rollupOf(gh, parent)).row(ROUNDING)).toContain("🕐 queued · attempt 2");
+    expect(world.gh.violations()).toEqual([]);
+  });
+
   it("a skipped worker run (GitHub's run for a new labelled sub-issue) leaves the dispatched task queued", async () => {
     const { parent, subs } = await planSample();
     // Creating a labelled sub-issue fires `issues.labeled`, which the worker workflow listens to; its
