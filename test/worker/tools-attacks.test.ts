@@ -7,7 +7,7 @@ import {
   type FinishInput,
   type WorkerToolsOptions,
 } from "../../action/src/tools/index.ts";
-import { alive, outsideDir, signal, tempDir } from "./tools-helpers.ts";
+import { goneWithin, outsideDir, signal, tempDir } from "./tools-helpers.ts";
 
 const TOKEN = "ghs_TestToken0123456789abcdefABCDEF";
 const API_KEY = "sk-ant-api03-testkey-0123456789";
@@ -242,7 +242,7 @@ describe("bash attacks", () => {
     expect(r.content).toBe("started\n[exit code 0]");
     const pid = Number(await readFile(path.join(s.root, "child.pid"), "utf8"));
     expect(pid).toBeGreaterThan(0);
-    expect(await alive(pid)).toBe(false);
+    expect(await goneWithin(pid)).toBe(true);
   });
 
   it("caps huge output to its head and tail", async () => {

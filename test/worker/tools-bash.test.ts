@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bashTool, runShell, type ShellOptions } from "../../action/src/tools/bash.ts";
-import { alive, signal, tempDir } from "./tools-helpers.ts";
+import { goneWithin, signal, tempDir } from "./tools-helpers.ts";
 
 const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
 
@@ -56,14 +56,14 @@ describe("runShell", () => {
     const pid = Number(r.output.trim());
     expect(pid).toBeGreaterThan(0);
     expect(r.exitCode).toBe(0);
-    expect(await alive(pid)).toBe(false);
+    expect(await goneWithin(pid)).toBe(true);
   });
 
   it("kills background jobs when the command times out", async () => {
     const { cwd, r } = await shell("sleep 100 & echo $! > child.pid; sleep 100", { timeoutMs: 1000 });
     expect(r.timedOut).toBe(true);
     const pid = Number(await readFile(path.join(cwd, "child.pid"), "utf8"));
-    expect(await alive(pid)).toBe(false);
+    expect(await goneWithin(pid)).toBe(true);
   });
 
   // The job writes its pid only once it runs in its own session, so the group kill cannot reach it.
@@ -75,7 +75,7 @@ describe("runShell", () => {
     expect(r.output).toBe("end\n");
     const pid = Number(await readFile(path.join(cwd, "job.pid"), "utf8"));
     expect(pid).toBeGreaterThan(0);
-    expect(await alive(pid)).toBe(false);
+    expect(await goneWithin(pid)).toBe(true);
   });
 
   it.runIf(process.platform === "linux")(

@@ -36,3 +36,16 @@ export async function alive(pid: number): Promise<boolean> {
   const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
   return !/^\d+ \(.*\) Z/.test(stat);
 }
+
+/**
+ * Whether the process is gone within `withinMs`. A SIGKILL to a process group is delivered
+ * asynchronously; on a loaded machine a process can outlive the call that killed it by a moment.
+ */
+export async function goneWithin(pid: number, withinMs = 5000): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    if (!(await alive(pid))) return true;
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
