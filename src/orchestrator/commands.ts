@@ -8,6 +8,7 @@ import { encodeMarker } from "../core/markers.ts";
 import { findRollup, readParentState, type ParentState } from "../github/snapshot.ts";
 import { startWorker, withEarlier } from "./dispatch.ts";
 import type { OrchestratorEnv } from "./env.ts";
+import { postClaim } from "./claim.ts";
 import { materialize } from "./materialize.ts";
 import { reconcile, type ReconcileResult } from "./reconcile.ts";
 import { writeStatus } from "./status-writer.ts";
@@ -98,14 +99,12 @@ async function restoreRollup(
     tasks: tasks.map((t) => ({ key: t.key, issue: t.issue })),
     pending: [],
   };
-  const mine = await env.gw.createComment(
+  await postClaim(
+    env.gw,
     parent,
     `${encodeMarker("rollup", record)}\n## 🧭 handoff is restoring this plan's rollup`,
+    (c) => findRollup([c], parent) !== undefined,
   );
-  const oldest = (await env.gw.listComments(parent))
-    .filter((c) => findRollup([c], parent) !== undefined)
-    .sort((a, b) => a.id - b.id)[0];
-  if (oldest && oldest.id !== mine.id) await env.gw.deleteComment(mine.id);
   env.log.info(`#${parent}: restored the rollup from ${tasks.length} sub-issues`);
   return load(env, parent);
 }

@@ -3,6 +3,7 @@
 import { decodeMarker, encodeMarker } from "../core/markers.ts";
 import type { CommentData, RepoGateway } from "../github/gateway.ts";
 import { isBot } from "../github/snapshot.ts";
+import { postClaim } from "./claim.ts";
 
 export function noticeIdOf(comment: CommentData): string | undefined {
   if (!isBot(comment.author)) return undefined;
@@ -28,13 +29,5 @@ export async function postNoticeOnce(
 ): Promise<boolean> {
   const comments = existing ?? (await gw.listComments(issue));
   if (comments.some((c) => noticeIdOf(c) === id)) return false;
-  const mine = await gw.createComment(issue, renderNotice(id, body));
-  const oldest = (await gw.listComments(issue))
-    .filter((c) => noticeIdOf(c) === id)
-    .sort((a, b) => a.id - b.id)[0];
-  if (oldest && oldest.id !== mine.id) {
-    await gw.deleteComment(mine.id);
-    return false;
-  }
-  return true;
+  return (await postClaim(gw, issue, renderNotice(id, body), (c) => noticeIdOf(c) === id)).won;
 }

@@ -19,6 +19,7 @@ import type { OrchestratorEnv } from "./env.ts";
 import { materialize, PlanError } from "./materialize.ts";
 import { noticeIdOf, postNoticeOnce, renderNotice } from "./notices.ts";
 import { reconcile } from "./reconcile.ts";
+import { postClaim } from "./claim.ts";
 
 export interface PlanCommandInput {
   parent: { number: number; title: string; body: string };
@@ -40,11 +41,6 @@ const failedNoticeId = (triggerId: number) => `plan-failed:${triggerId}`;
 
 function placeholderBody(record: RollupRecord): string {
   return `${encodeMarker("rollup", record)}\n## 🧭 handoff is planning\n\nExploring the repository to split this issue into handoff scripts (requested by @${record.trigger.author}). This comment becomes the plan's rollup.`;
-}
-
-/** Every rollup comment for this parent, oldest first. */
-function rollupsOf(comments: readonly CommentData[], parent: number): CommentData[] {
-  return comments.filter((c) => findRollup([c], parent) !== undefined).sort((a, b) => a.id - b.id);
 }
 
 async function resume(
@@ -131,7 +127,7 @@ export async function handlePlanCommand(
 
   if (comments.some((c) => noticeIdOf(c) === failedNoticeId(input.trigger.id)))
     return { outcome: "already-failed" };
-  const existing = findRollup(rollupsOf(comments, parent), parent);
+  const existing = findRollup(comments, parent); // comments come oldest first: the oldest rollup
   if (existing) {
     if (existing.record.trigger.commentId === input.trigger.id) return resume(env, parent, existing);
     // On an issue `/handoff fix …` is instructions (see core/commands.ts); on a planned issue it
@@ -177,13 +173,19 @@ export async function handlePlanCommand(
     tasks: [],
     pending: [],
   };
-  const placeholder = await gw.createComment(parent, placeholderBody(claim));
-  const winner = rollupsOf(await gw.listComments(parent), parent)[0];
-  if (winner && winner.id !== placeholder.id) {
-    await gw.deleteComment(placeholder.id);
-    env.log.info(`#${parent}: another delivery is already planning (comment ${winner.id}); standing down`);
+  const claimed = await postClaim(
+    gw,
+    parent,
+    placeholderBody(claim),
+    (c) => findRollup([c], parent) !== undefined,
+  );
+  if (!claimed.won) {
+    env.log.info(
+      `#${parent}: another delivery is already planning (comment ${claimed.winner.id}); standing down`,
+    );
     return { outcome: "duplicate" };
   }
+  const placeholder = claimed.comment;
 
   const reader = new RepoReader(gw, env.baseBranch);
   let outcome: PlanOutcome;

@@ -3,6 +3,7 @@ import type { StatusRecord } from "../core/records.ts";
 import { renderStatusComment } from "../core/status.ts";
 import type { RepoGateway } from "../github/gateway.ts";
 import { findStatus } from "../github/snapshot.ts";
+import { postClaim } from "./claim.ts";
 
 /** Thrown when another process created the sub-issue's status comment at the same moment. */
 export class StatusClaimLost extends Error {}
@@ -24,14 +25,7 @@ export async function writeStatus(
     await gw.updateComment(commentId, body);
     return commentId;
   }
-  const mine = await gw.createComment(issue, body);
-  const comments = await gw.listComments(issue);
-  const statuses = comments.filter(
-    (c) => c.id !== mine.id && c.id < mine.id && findStatus([c]) !== undefined,
-  );
-  if (statuses.length) {
-    await gw.deleteComment(mine.id);
-    throw new StatusClaimLost(`#${issue} already has a status comment (${statuses[0]?.id})`);
-  }
-  return mine.id;
+  const claim = await postClaim(gw, issue, body, (c) => findStatus([c]) !== undefined);
+  if (!claim.won) throw new StatusClaimLost(`#${issue} already has a status comment (${claim.winner.id})`);
+  return claim.comment.id;
 }
