@@ -37,6 +37,15 @@ afterEach(async () => {
 
 const repo = { owner: "acme", repo: "shop" };
 const ROUNDING = SAMPLE_PLAN.tasks[1] as TaskInput;
+const ORIGINAL = "  return cents - (cents * percent) / 100;";
+const FIXED = "  return Math.max(0, Math.round((cents * (100 - percent)) / 100));";
+const editCart = (old_str: string, new_str: string) =>
+  toolUse("str_replace_based_edit_tool", { command: "str_replace", path: "src/cart.ts", old_str, new_str });
+/** The rounding task done right: rounds to whole cents and never goes below zero. */
+const fixRounding = () => editCart(ORIGINAL, FIXED);
+/** Half the fix: rounds but lets a discount over 100% go negative, so acceptance fails. */
+const ROUNDED_ONLY = "  return Math.round(cents - (cents * percent) / 100);";
+const roundOnly = () => editCart(ORIGINAL, ROUNDED_ONLY);
 
 /** A parent issue and one handoff sub-issue written by the App, as the orchestrator leaves them. */
 async function setupTask(input: TaskInput = ROUNDING) {
@@ -145,12 +154,7 @@ describe("the worker action", () => {
   it("pushes failing work as a draft PR marked failing, and fails the step", async () => {
     const { issue, branch, task } = await setupTask();
     script(task.title, [
-      toolUse("str_replace_based_edit_tool", {
-        command: "str_replace",
-        path: "src/cart.ts",
-        old_str: "  return cents - (cents * percent) / 100;",
-        new_str: "  return Math.round(cents - (cents * percent) / 100);",
-      }),
+      roundOnly(),
       toolUse("finish", { summary: "Rounded the discount.", changes: "src/cart.ts", verification: "none" }),
     ]);
     const run = await dispatch(issue);
@@ -171,20 +175,10 @@ describe("the worker action", () => {
   it("reuses the branch and the PR when the task runs again", async () => {
     const { issue, branch, task } = await setupTask();
     script(task.title, [
-      toolUse("str_replace_based_edit_tool", {
-        command: "str_replace",
-        path: "src/cart.ts",
-        old_str: "  return cents - (cents * percent) / 100;",
-        new_str: "  return Math.round(cents - (cents * percent) / 100);",
-      }),
+      roundOnly(),
       toolUse("finish", { summary: "First try.", changes: "", verification: "" }),
       // second run: builds on the first attempt's commit
-      toolUse("str_replace_based_edit_tool", {
-        command: "str_replace",
-        path: "src/cart.ts",
-        old_str: "  return Math.round(cents - (cents * percent) / 100);",
-        new_str: "  return Math.max(0, Math.round((cents * (100 - percent)) / 100));",
-      }),
+      editCart(ROUNDED_ONLY, FIXED),
       toolUse("finish", { summary: "Fixed on the second try.", changes: "", verification: "" }),
     ]);
     const first = await dispatch(issue);
@@ -251,12 +245,7 @@ describe("the worker action", () => {
         command:
           "mkdir -p .github/workflows && echo 'on: push' > .github/workflows/evil.yml && git add .github/workflows/evil.yml && git -c user.name=x -c user.email=x@x commit -qm sneaky && git update-index --assume-unchanged .github/workflows/evil.yml && rm .github/workflows/evil.yml && echo hidden",
       }),
-      edit({
-        command: "str_replace",
-        path: "src/cart.ts",
-        old_str: "  return cents - (cents * percent) / 100;",
-        new_str: "  return Math.max(0, Math.round((cents * (100 - percent)) / 100));",
-      }),
+      fixRounding(),
       toolUse("finish", { summary: "Fixed the rounding.", changes: "src/cart.ts", verification: "tests" }),
     ]);
     const run = await dispatch(issue);
@@ -298,12 +287,7 @@ describe("the worker action", () => {
     script(task.title, () => {
       turn++;
       if (turn === 1) {
-        return toolUse("str_replace_based_edit_tool", {
-          command: "str_replace",
-          path: "src/cart.ts",
-          old_str: "  return cents - (cents * percent) / 100;",
-          new_str: "  return Math.max(0, Math.round((cents * (100 - percent)) / 100));",
-        });
+        return fixRounding();
       }
       return [text(`Still checking (turn ${turn}).`), toolUse("bash", { command: "echo looking" })];
     });
@@ -348,12 +332,7 @@ describe("a hand-written handoff script", () => {
     const title = "Round discounts to whole cents";
     const issue = (await alice.rest.issues.create({ ...repo, title, body })).data.number;
     script(title, [
-      toolUse("str_replace_based_edit_tool", {
-        command: "str_replace",
-        path: "src/cart.ts",
-        old_str: "  return cents - (cents * percent) / 100;",
-        new_str: "  return Math.max(0, Math.round((cents * (100 - percent)) / 100));",
-      }),
+      fixRounding(),
       toolUse("finish", {
         summary: "Rounded and clamped.",
         changes: "src/cart.ts",
@@ -417,12 +396,7 @@ describe("the cost budget", () => {
     script(task.title, () => {
       turn++;
       if (turn === 1) {
-        return toolUse("str_replace_based_edit_tool", {
-          command: "str_replace",
-          path: "src/cart.ts",
-          old_str: "  return cents - (cents * percent) / 100;",
-          new_str: "  return Math.max(0, Math.round((cents * (100 - percent)) / 100));",
-        });
+        return fixRounding();
       }
       return [
         text(`Reading more (turn ${turn}).`),

@@ -15,7 +15,10 @@ function repoAccessible(store: Store, actor: Actor, repo: RepoState): boolean {
   const token = actor.token;
   if (token?.repositories && !token.repositories.has(`${repo.owner.login}/${repo.name}`.toLowerCase()))
     return false;
-  if (actor.kind === "installation") return store.installationFor(repo)?.id === token?.installationId;
+  if (actor.kind === "installation") {
+    const installation = store.installationFor(repo);
+    return !!installation && installation.id === token?.installationId;
+  }
   if (!repo.private || actor.kind === "actions") return true;
   return !!actor.user && store.roleOf(repo, actor.user.login) !== null;
 }

@@ -12,15 +12,8 @@ import type { PrimaryRateLimit } from "./limits.ts";
 import { SECONDARY_RATE_LIMIT_MESSAGE, type SecondaryRateLimit } from "./limits.ts";
 import type { Actor, RepoState } from "./model.ts";
 import type { Actions } from "./ops/actions.ts";
-import {
-  ANY_CALLER,
-  CONTENT_CREATING,
-  JWT_ONLY,
-  permissionLevel,
-  requiredPermission,
-  requiredRole,
-  roleAtLeast,
-} from "./policy.ts";
+import { authorize } from "./access.ts";
+import { CONTENT_CREATING } from "./policy.ts";
 import type { CallRecord, Violation, ViolationKind } from "./records.ts";
 import { foldMultiSegment, type LoadedSpec } from "./spec.ts";
 
@@ -94,47 +87,6 @@ export function createPipeline(deps: PipelineDeps) {
 
   function violation(kind: ViolationKind, v: Omit<Violation, "kind" | "at">): void {
     deps.violations.push({ kind, ...v, at: new Date().toISOString() });
-  }
-
-  function repoAccessible(actor: Actor, repo: RepoState): boolean {
-    const fullName = `${repo.owner.login}/${repo.name}`.toLowerCase();
-    const token = actor.token;
-    if (token?.repositories && !token.repositories.has(fullName)) return false;
-    if (actor.kind === "installation") {
-      const inst = store.installationFor(repo);
-      return !!inst && inst.id === token?.installationId;
-    }
-    if (!repo.private) return true;
-    if (actor.kind === "actions") return true;
-    return !!actor.user && store.roleOf(repo, actor.user.login) !== null;
-  }
-
-  /** Throws the error GitHub would give this actor for this operation on this repository. */
-  function authorize(actor: Actor, operationId: string, method: string, repo: RepoState | null): void {
-    if (ANY_CALLER.has(operationId)) return;
-    if (JWT_ONLY.has(operationId)) {
-      if (actor.kind !== "app") throw new ApiError(401, "A JSON web token could not be decoded");
-      return;
-    }
-    if (actor.kind === "app") {
-      throw new ApiError(401, "A JSON web token could not be decoded: use an installation access token here");
-    }
-    if (actor.kind === "anonymous" && method !== "get") throw new ApiError(401, "Requires authentication");
-    if (!repo) return;
-    if (!repoAccessible(actor, repo)) throw new ApiError(404, "Not Found");
-    const token = actor.token;
-    if (token?.permissions) {
-      const level = permissionLevel(token.permissions, requiredPermission(operationId));
-      if (level === "none" || (method !== "get" && level !== "write")) {
-        throw new ApiError(403, "Resource not accessible by integration");
-      }
-    } else if (actor.kind === "user" && actor.user) {
-      const needed = requiredRole(operationId, method);
-      const role = store.roleOf(repo, actor.user.login) ?? (repo.private ? null : "read");
-      if (needed && !roleAtLeast(role, needed)) {
-        throw new ApiError(403, "Resource not accessible by personal access token");
-      }
-    }
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -256,7 +208,7 @@ export function createPipeline(deps: PipelineDeps) {
           if (!repo) throw new ApiError(404, "Not Found");
         }
         try {
-          authorize(actor, operationId, method, repo);
+          authorize(store, actor, operationId, method, repo);
         } catch (error) {
           if (error instanceof ApiError && error.status === 401) record("unauthorized", error.message);
           throw error;
