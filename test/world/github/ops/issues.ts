@@ -113,13 +113,14 @@ export async function reopenIssue(core: Core, issue: IssueState, sender: User) {
   core.emit("issues", issue.repo, sender, { action: "reopened", issue: renderIssue(core.store, issue) });
 }
 
-export async function updateIssue(
-  core: Core,
+/**
+ * Applies a title and body edit (issues and pull requests share them) and returns the `changes`
+ * an `edited` webhook reports: the previous value of each field that changed.
+ */
+export function applyTitleAndBody(
   issue: IssueState,
-  sender: User,
-  patch: IssuePatch,
-): Promise<void> {
-  checkBodyLength(core, patch.body);
+  patch: { title?: string; body?: string | null },
+): Record<string, { from: unknown }> {
   const changes: Record<string, { from: unknown }> = {};
   if (patch.title !== undefined && patch.title !== issue.title) {
     changes.title = { from: issue.title };
@@ -129,6 +130,17 @@ export async function updateIssue(
     changes.body = { from: issue.body };
     issue.body = patch.body;
   }
+  return changes;
+}
+
+export async function updateIssue(
+  core: Core,
+  issue: IssueState,
+  sender: User,
+  patch: IssuePatch,
+): Promise<void> {
+  checkBodyLength(core, patch.body);
+  const changes = applyTitleAndBody(issue, patch);
   if (patch.assignees) issue.assignees = patch.assignees.map((login) => core.store.user(login));
   if (Object.keys(changes).length > 0) {
     issue.updatedAt = core.store.timestamp();

@@ -2,7 +2,7 @@
 import type { Core } from "../core.ts";
 import { ApiError, unprocessable, validationFailed } from "../errors.ts";
 import type { PullState, RepoState, User } from "../model.ts";
-import { checkBodyLength, newIssueRecord } from "./issues.ts";
+import { applyTitleAndBody, checkBodyLength, newIssueRecord } from "./issues.ts";
 import { type MergeMethod, mergeCommits } from "./merge.ts";
 import { emitPullEvent } from "./pull-events.ts";
 import { closeReferencedIssues, handlePush } from "./push.ts";
@@ -69,15 +69,7 @@ export interface PullPatch {
 export async function updatePull(core: Core, pull: PullState, sender: User, patch: PullPatch): Promise<void> {
   const issue = pull.issue;
   checkBodyLength(core, patch.body, "PullRequest");
-  const changes: Record<string, { from: unknown }> = {};
-  if (patch.title !== undefined && patch.title !== issue.title) {
-    changes.title = { from: issue.title };
-    issue.title = patch.title;
-  }
-  if (patch.body !== undefined && patch.body !== issue.body) {
-    changes.body = { from: issue.body };
-    issue.body = patch.body;
-  }
+  const changes = applyTitleAndBody(issue, patch);
   if (patch.base !== undefined && patch.base !== pull.baseRef) {
     if (!(await issue.repo.git.branchSha(patch.base))) {
       throw validationFailed([{ resource: "PullRequest", field: "base", code: "invalid" }]);
