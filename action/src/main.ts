@@ -21,7 +21,7 @@ import { ANTHROPIC_MAX_RETRIES } from "../../src/app/app.ts";
 import { readActionsEnv, readInputs, resolveMode, type ActionInputs, type ActionsEnv } from "./inputs.ts";
 import { createWorkerTools } from "./tools/index.ts";
 import { Git } from "./worker/git.ts";
-import { runWorker } from "./worker/run-worker.ts";
+import { runWorker, type WorkerTrigger } from "./worker/run-worker.ts";
 import { setOutputs } from "./outputs.ts";
 import { renderJobSummary } from "./worker/summary.ts";
 
@@ -59,9 +59,10 @@ async function runWorkerMode(
   const config = parsed.config;
 
   const event = payload as {
-    issue?: { number?: number };
+    issue?: { number?: number; title?: string; body?: string | null };
     label?: { name?: string };
     repository?: { default_branch?: string };
+    sender?: { login?: string };
   };
   if (env.eventName === "issues" && event.label?.name !== config.labels.trigger) {
     core.info(
@@ -119,6 +120,7 @@ async function runWorkerMode(
     },
     {
       issue,
+      trigger: triggerOf(env.eventName, event),
       base: inputs.base,
       feedback: inputs.feedback,
       model: inputs.model,
@@ -137,6 +139,17 @@ async function runWorkerMode(
   } else {
     core.info(`handoff worker ${outcome.status}${outcome.prNumber ? `: PR #${outcome.prNumber}` : ""}`);
   }
+}
+
+/** Who started the run, from the event (GitHub fills `sender`; nobody else can). */
+function triggerOf(
+  eventName: string,
+  event: { issue?: { title?: string; body?: string | null }; sender?: { login?: string } },
+): WorkerTrigger {
+  const by = event.sender?.login ?? ""; // an empty name is refused where a permission is needed
+  if (eventName === "issues")
+    return { kind: "label", by, title: event.issue?.title ?? "", body: event.issue?.body ?? "" };
+  return { kind: "dispatch", by };
 }
 
 async function main(): Promise<void> {

@@ -386,13 +386,16 @@ function findMarker(
 
 /**
  * Reads a sub-issue body as a handoff script. `opts.title` is the issue title: the task's title when
- * there is no marker, and a title edited on GitHub replaces the marker's. Never throws.
+ * there is no marker, and a title edited on GitHub replaces the marker's. `opts.trustMarker: false`
+ * (an issue handoff did not write) ignores any task marker: a pasted copy of a real plan's marker must
+ * not make a person's issue that plan's task. Never throws.
  */
 export function parseHandoffScript(
   body: string | null | undefined,
-  opts: { title?: string } = {},
+  opts: { title?: string; trustMarker?: boolean } = {},
 ): ParseScriptResult {
   const text = typeof body === "string" ? body : "";
+  if (opts.trustMarker === false) return lenientTask(text, opts.title, []);
   const found = findMarker(text);
   const warnings: string[] = [];
   if (found && "damaged" in found) {

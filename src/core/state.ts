@@ -16,6 +16,8 @@ export interface SubIssueSnapshot {
   state: "open" | "closed";
   stateReason?: string | null;
   status?: { commentId: number; record: StatusRecord };
+  /** Whether handoff's own identity wrote the issue: a task marker counts only then. */
+  byHandoff?: boolean;
 }
 
 export interface PullSnapshot {
@@ -55,7 +57,10 @@ interface ManagedIssue {
 function managedIssues(snap: ParentSnapshot, problems: string[]): Map<string, ManagedIssue> {
   const byKey = new Map<string, ManagedIssue>();
   for (const issue of snap.subIssues) {
-    const parsed = parseHandoffScript(issue.body, { title: issue.title });
+    const parsed = parseHandoffScript(issue.body, {
+      title: issue.title,
+      trustMarker: issue.byHandoff !== false,
+    });
     if (!parsed.ok) {
       if (decodeMarker(issue.body, "task") !== undefined) {
         problems.push(`#${issue.number} no longer parses as a handoff script: ${parsed.errors.join("; ")}`);

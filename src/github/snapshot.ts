@@ -35,6 +35,7 @@ export function findStatus(comments: readonly CommentData[]) {
 }
 
 function branchOfIssue(issue: IssueData): string | undefined {
+  if (!isBot(issue.author)) return undefined; // a task marker counts only where handoff wrote it
   const marker = decodeMarker(issue.body, "task") as { branch?: unknown } | undefined;
   return typeof marker?.branch === "string" ? marker.branch : undefined;
 }
@@ -68,6 +69,7 @@ export async function readParentState(
         state: issue.state,
         stateReason: issue.stateReason,
         status: found ? { commentId: found.comment.id, record: found.record } : undefined,
+        byHandoff: isBot(issue.author),
       };
     }),
   );

@@ -155,6 +155,12 @@ describe("derivePlan", () => {
     expect(d.tasks).toEqual([]);
   });
 
+  it("ignores a task marker in a sub-issue handoff did not write (a pasted copy of a real one)", () => {
+    const forged = { ...subIssue(a, 11), byHandoff: false };
+    expect(derive({ subIssues: [forged] }).tasks).toEqual([]);
+    expect(derive({ subIssues: [{ ...forged, byHandoff: true }] }).tasks.map((t) => t.key)).toEqual(["a"]);
+  });
+
   it("drops dependencies on tasks missing from the plan, and says so", () => {
     const d = derive({ subIssues: [subIssue(b, 12)] });
     expect(d.tasks[0]?.dependsOn).toEqual([]);

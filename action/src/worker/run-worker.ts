@@ -2,7 +2,7 @@
 // the task branch, check the acceptance commands independently, push, open or update the PR,
 // report on the sub-issue and the parent's rollup. Re-running the same job reuses branch and PR.
 import type Anthropic from "@anthropic-ai/sdk";
-import { priceTable, resolveModel, type Config } from "../../../src/core/config.ts";
+import { permissionAllows, priceTable, resolveModel, type Config } from "../../../src/core/config.ts";
 import type { AcceptanceCriterion, Task } from "../../../src/core/plan.ts";
 import { pullTitle, renderPullBody } from "../../../src/core/pull-body.ts";
 import {
@@ -14,7 +14,7 @@ import {
 import { parseHandoffScript } from "../../../src/core/script.ts";
 import { derivePlan } from "../../../src/core/state.ts";
 import { statusOf, type RepoGateway } from "../../../src/github/gateway.ts";
-import { findStatus, readParentState } from "../../../src/github/snapshot.ts";
+import { findStatus, isBot, readParentState } from "../../../src/github/snapshot.ts";
 import { runToolLoop, type LoopEvent, type LoopResult, type LoopTool } from "../../../src/llm/loop.ts";
 import type { Logger, OrchestratorEnv } from "../../../src/orchestrator/env.ts";
 import { postNoticeOnce } from "../../../src/orchestrator/notices.ts";
@@ -36,8 +36,15 @@ export interface AgentTools {
   guidance: string;
 }
 
+/** Who started this run, as the event says: a dispatch, or a person adding the trigger label. */
+export type WorkerTrigger =
+  | { kind: "dispatch"; by: string }
+  /** The issue's title and body in the `labeled` event: the text the labeller approved. */
+  | { kind: "label"; by: string; title: string; body: string };
+
 export interface WorkerRequest {
   issue: number;
+  trigger?: WorkerTrigger;
   /** Base branch suggested by the dispatcher; the state on GitHub decides. */
   base?: string;
   feedback?: string;
@@ -79,6 +86,8 @@ interface TaskContext {
   base: string;
   stackedOn?: { key: string; issue?: number };
   status?: { comment: { id: number }; record: StatusRecord };
+  /** The script's title and body as read once here: the text the session works from. */
+  script: { title: string; body: string };
 }
 
 async function parentOf(gw: RepoGateway, issue: number): Promise<number | undefined> {
@@ -100,15 +109,35 @@ async function prepare(deps: WorkerDeps, req: WorkerRequest): Promise<TaskContex
   const issue = await gw.getIssue(req.issue);
   if (issue.isPullRequest) throw new Refusal(`#${req.issue} is a pull request, not a handoff script`);
   if (issue.state === "closed") return { skip: `#${req.issue} is closed` };
-  const parsed = parseHandoffScript(issue.body, { title: issue.title });
+  const trigger = req.trigger;
+  if (trigger?.kind === "label") {
+    await requirePermitted(deps, trigger.by, "labelled");
+    if (issue.body !== trigger.body || issue.title !== trigger.title)
+      throw new Refusal(
+        `#${req.issue} was edited after @${trigger.by} labelled it, so the text they approved is not the text here. To run the current text, remove the \`${config.labels.trigger}\` label and add it again.`,
+      );
+  }
+  // A task marker counts only in an issue handoff wrote; in anyone else's, the text is a hand-written script.
+  const parsed = parseHandoffScript(issue.body, { title: issue.title, trustMarker: isBot(issue.author) });
   if (!parsed.ok) {
     throw new Refusal(
       `#${req.issue} is not a handoff script handoff can run:\n${parsed.errors.map((e) => `- ${e}`).join("\n")}`,
     );
   }
   const task = parsed.task;
+  const handWritten = parsed.meta.source === "lenient";
+  // A hand-written script runs only when a permitted person asked: by label (checked above) or dispatch.
+  if (handWritten && trigger?.kind === "dispatch") await requirePermitted(deps, trigger.by, "started");
   const parent = parsed.meta.parent ?? (await parentOf(gw, req.issue));
-  const branch = parsed.meta.branch ?? taskBranch(config.branches.prefix, parent ?? req.issue, task.key);
+  // The branch is always handoff's own name for the task; a script cannot choose it. A hand-written
+  // script's branch carries its own number, so it can never be a plan's task branch.
+  const branch = taskBranch(
+    config.branches.prefix,
+    handWritten ? req.issue : (parent ?? req.issue),
+    task.key,
+  );
+  if (parsed.meta.branch !== undefined && parsed.meta.branch !== branch)
+    deps.log.warn(`the script names branch ${parsed.meta.branch}; handoff works on ${branch}`);
   const status = findStatus(await gw.listComments(req.issue));
 
   // A duplicate dispatch of an attempt that already finished does nothing; a re-run of the same run proceeds.
@@ -127,7 +156,7 @@ async function prepare(deps: WorkerDeps, req: WorkerRequest): Promise<TaskContex
   const baseBranch = config.branches.base ?? deps.defaultBranch;
   let base = baseBranch;
   let stackedOn: TaskContext["stackedOn"];
-  if (parent !== undefined && parsed.meta.source !== "lenient") {
+  if (parent !== undefined && !handWritten) {
     const state = await readParentState(gw, parent, config.branches.prefix);
     const derived = derivePlan(state.snapshot, config.branches.prefix);
     const readiness = readinessOf(derived.tasks, task.key, baseBranch);
@@ -141,11 +170,23 @@ async function prepare(deps: WorkerDeps, req: WorkerRequest): Promise<TaskContex
       if (prerequisite.state !== "closed")
         throw new Refusal(`this script depends on #${dep}, which is still open`);
     }
-    base = req.base ?? baseBranch;
+    // A stacked base comes only from a plan's state; a hand-written script starts from the base branch.
   }
   if (req.base && req.base !== base)
     deps.log.warn(`dispatched with base ${req.base}; GitHub's state says ${base}`);
-  return { task, parent, branch, base, stackedOn, status };
+  if ([deps.defaultBranch, baseBranch, base].includes(branch))
+    throw new Refusal(`the task branch \`${branch}\` is the base branch; check \`branches.prefix\``);
+  return { task, parent, branch, base, stackedOn, status, script: { title: issue.title, body: issue.body } };
+}
+
+/** Throws a Refusal unless `login` has at least `trigger.minPermission` on the repository. */
+async function requirePermitted(deps: WorkerDeps, login: string, did: string): Promise<void> {
+  const minimum = deps.config.trigger.minPermission;
+  const permission = login ? await deps.gw.permissionOf(login) : "none";
+  if (!permissionAllows(permission, minimum))
+    throw new Refusal(
+      `@${login} ${did} this run, but only people with \`${minimum}\` permission or more may start handoff (they have \`${permission}\`).`,
+    );
 }
 
 async function runAcceptance(
@@ -255,14 +296,13 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
       }
     }
 
-    const issue = await gw.getIssue(req.issue);
     const loop = await runToolLoop({
       client: deps.anthropic(),
       model,
       system: workerSystemPrompt(agent.guidance),
       prompt: workerUserPrompt({
-        title: issue.title,
-        script: issue.body,
+        title: ctx.script.title,
+        script: ctx.script.body,
         issue: req.issue,
         branch,
         base,

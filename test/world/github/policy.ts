@@ -62,7 +62,12 @@ export function requiredRole(operationId: string, method: string): Role | null {
   if (
     operationId === "issues/update" ||
     operationId === "issues/update-comment" ||
-    operationId === "issues/delete-comment"
+    operationId === "issues/delete-comment" ||
+    // GitHub's triage role "applies and dismisses labels".
+    operationId === "issues/add-labels" ||
+    operationId === "issues/set-labels" ||
+    operationId === "issues/remove-label" ||
+    operationId === "issues/remove-all-labels"
   ) {
     return "triage";
   }
