@@ -7,7 +7,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
-import { CONFIG_PATH, parseConfig } from "../../src/core/config.ts";
+import { CONFIG_PATH, parseConfig, type Config } from "../../src/core/config.ts";
 import { totalTokens } from "../../src/core/usage.ts";
 import { RepoGateway } from "../../src/github/gateway.ts";
 import {
@@ -19,7 +19,9 @@ import {
 import { runOrchestratorInActions } from "../../src/actions/orchestrator.ts";
 import { ANTHROPIC_MAX_RETRIES } from "../../src/app/app.ts";
 import { readActionsEnv, readInputs, resolveMode, type ActionInputs, type ActionsEnv } from "./inputs.ts";
-import { createWorkerTools } from "./tools/index.ts";
+import { createWorkerTools, scrubEnv, type Sandbox } from "./tools/index.ts";
+import { isDeniedName, secretsInEnv } from "./tools/env.ts";
+import { setUpSandbox } from "./tools/sandbox.ts";
 import { Git } from "./worker/git.ts";
 import { runWorker, type WorkerTrigger } from "./worker/run-worker.ts";
 import { setOutputs } from "./outputs.ts";
@@ -46,6 +48,45 @@ const log = {
   warn: (m: string) => core.warning(m),
   error: (m: string) => core.error(m),
 };
+
+/** The sandbox for the agent's commands, or why the run must be refused (`worker.sandbox`). */
+function isolate(
+  config: Config,
+  workspace: string,
+  secrets: string[],
+): { sandbox?: Sandbox; refuse?: string } {
+  const setup = setUpSandbox({
+    env: process.env,
+    commandEnv: scrubEnv(process.env, secrets),
+    workspace,
+    execPath: process.execPath,
+    entry: process.argv[1],
+  });
+  if (setup.ok) {
+    core.info(
+      `agent commands run isolated (${setup.sandbox.mechanism}); hidden: ${setup.sandbox.hidden.join(", ")}`,
+    );
+    return { sandbox: setup.sandbox };
+  }
+  const why = `the agent's commands cannot be isolated on this runner: ${setup.problem}`;
+  if (config.worker.sandbox === "warn") {
+    core.warning(
+      `${why}. Running anyway (worker.sandbox: warn): commands the agent runs can read the runner's files and this process's memory, including the tokens.`,
+    );
+    return {};
+  }
+  return {
+    refuse: `${why}. Run the worker on a Linux runner where it is root or has passwordless sudo (GitHub-hosted runners do), or set \`worker.sandbox: warn\` in .github/handoff.yml to run without isolation.`,
+  };
+}
+
+/** Drops the inputs and credentials from this process's environment once read: no child inherits them. */
+function forgetSecretsInEnv(): void {
+  for (const name of Object.keys(process.env)) {
+    if (isDeniedName(name) && !/^GITHUB_(ENV|PATH|OUTPUT|STATE|STEP_SUMMARY)$/.test(name))
+      delete process.env[name];
+  }
+}
 
 async function runWorkerMode(
   inputs: ActionInputs,
@@ -83,7 +124,9 @@ async function runWorkerMode(
   });
   const gw = new RepoGateway(octokit, { owner, repo });
   const defaultBranch = event.repository?.default_branch ?? (await gw.defaultBranch());
-  const secrets = [inputs.githubToken, inputs.anthropicApiKey];
+  const secrets = [inputs.githubToken, inputs.anthropicApiKey, ...secretsInEnv(process.env)];
+  const isolation = isolate(config, env.workspace, secrets);
+  forgetSecretsInEnv();
   const serverUrl = env.serverUrl.startsWith("http") ? env.serverUrl : undefined;
 
   const outcome = await runWorker(
@@ -100,6 +143,7 @@ async function runWorkerMode(
           commandTimeoutMs: config.limits.commandTimeoutSeconds * 1000,
           maxOutputBytes: MAX_COMMAND_OUTPUT_BYTES,
           onFinish,
+          ...(isolation.sandbox ? { sandbox: isolation.sandbox } : {}),
         });
         return {
           tools: t.tools,
@@ -115,6 +159,7 @@ async function runWorkerMode(
       },
       now: () => new Date(),
       log,
+      ...(isolation.refuse ? { refuse: isolation.refuse } : {}),
       onEvent: (e) =>
         core.info(`turn ${e.turn}: ${e.tools.join(", ") || "text"} · ${totalTokens(e.total)} tokens so far`),
     },

@@ -182,6 +182,12 @@ export const Config = z
           .default([])
           .describe("Commands run before the agent starts and before acceptance checks, e.g. `npm ci`."),
         draftOnFailure: z.boolean().default(true).describe("Open the PR as a draft when acceptance fails."),
+        sandbox: z
+          .enum(["required", "warn"])
+          .default("required")
+          .describe(
+            "When the runner cannot isolate the agent's commands (own PID and mount namespaces; see the README's security model): `required` refuses to run the task, `warn` runs it unisolated with a warning in the job log.",
+          ),
       })
       .strict()
       .prefault({})

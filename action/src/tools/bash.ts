@@ -8,6 +8,7 @@ import type { LoopTool, ToolOutcome } from "../../../src/llm/loop.ts";
 import { OutputCapture } from "./output-capture.ts";
 import { killGroup, killMarked, MARKER_VAR } from "./processes.ts";
 import { describeReverted, type ProtectedPaths } from "./protected.ts";
+import type { Sandbox } from "./sandbox.ts";
 
 export interface ShellOptions {
   cwd: string;
@@ -16,6 +17,8 @@ export interface ShellOptions {
   timeoutMs: number;
   maxOutputBytes: number;
   signal?: AbortSignal;
+  /** Isolation for the command (see sandbox.ts); without it, a plain `bash -c`. */
+  sandbox?: Sandbox;
 }
 
 export interface ShellResult {
@@ -50,7 +53,8 @@ export function runShell(command: string, opts: ShellOptions): Promise<ShellResu
       return;
     }
     // detached: the shell leads a new process group, so one kill reaches its background jobs too.
-    const child = spawn("bash", ["-c", command], {
+    const argv = opts.sandbox ? opts.sandbox.wrap(command) : { file: "bash", args: ["-c", command] };
+    const child = spawn(argv.file, argv.args, {
       cwd: opts.cwd,
       env: { ...opts.env, [MARKER_VAR]: marker },
       stdio: ["ignore", "pipe", "pipe"],
@@ -141,6 +145,7 @@ export interface BashToolOptions {
   timeoutMs: number;
   maxOutputBytes: number;
   protectedPaths?: ProtectedPaths;
+  sandbox?: Sandbox;
 }
 
 export function bashTool(opts: BashToolOptions): LoopTool {
@@ -166,6 +171,7 @@ export function bashTool(opts: BashToolOptions): LoopTool {
           timeoutMs: opts.timeoutMs,
           maxOutputBytes: opts.maxOutputBytes,
           signal,
+          sandbox: opts.sandbox,
         });
       const { result: r, reverted } = opts.protectedPaths
         ? await opts.protectedPaths.guard(exec)

@@ -9,6 +9,7 @@ import { scrubEnv, secretsInEnv, type Env } from "./env.ts";
 import { finishTool, FINISH_TOOL_NAME, type FinishInput } from "./finish.ts";
 import { DEFAULT_PROTECTED, describeReverted, ProtectedPaths } from "./protected.ts";
 import { Redactor } from "./redact.ts";
+import type { Sandbox } from "./sandbox.ts";
 import { Workspace } from "./workspace.ts";
 
 export { scrubEnv, type Env } from "./env.ts";
@@ -16,6 +17,7 @@ export { Redactor } from "./redact.ts";
 export { Workspace } from "./workspace.ts";
 export { ProtectedPaths } from "./protected.ts";
 export { runShell, type ShellResult } from "./bash.ts";
+export type { Sandbox } from "./sandbox.ts";
 export type { FinishInput } from "./finish.ts";
 export type { FileActivity } from "./editor.ts";
 
@@ -33,6 +35,8 @@ export interface WorkerToolsOptions {
   maxFileBytes?: number;
   /** Most characters one editor `view` returns; 50,000 by default. */
   maxViewChars?: number;
+  /** Isolation for every command (see sandbox.ts); none in unit tests of the tools. */
+  sandbox?: Sandbox;
 }
 
 export interface CommandResult {
@@ -110,6 +114,7 @@ export function createWorkerTools(opts: WorkerToolsOptions): WorkerTools {
       timeoutMs: opts.commandTimeoutMs,
       maxOutputBytes: opts.maxOutputBytes,
       protectedPaths,
+      sandbox: opts.sandbox,
     }),
     [FINISH_TOOL_NAME]: finishTool(opts.onFinish),
   };
@@ -125,6 +130,7 @@ export function createWorkerTools(opts: WorkerToolsOptions): WorkerTools {
         env: commandEnv,
         timeoutMs,
         maxOutputBytes: opts.maxOutputBytes,
+        sandbox: opts.sandbox,
       }),
     );
     const notes = [r.exitCode === 0 ? "" : describeEnd(r, timeoutMs), describeReverted(reverted)].filter(

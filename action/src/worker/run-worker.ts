@@ -63,6 +63,8 @@ export interface WorkerDeps {
   now: () => Date;
   log: Logger;
   onEvent?: (e: LoopEvent) => void;
+  /** Set when this runner cannot run the task safely (no isolation): the run is refused with it. */
+  refuse?: string;
 }
 
 export type WorkerStatus = "succeeded" | "failed" | "refused" | "skipped";
@@ -106,6 +108,7 @@ async function parentOf(gw: RepoGateway, issue: number): Promise<number | undefi
 /** Reads the task, checks the run should happen, and picks its base. Throws Refusal with a reason. */
 async function prepare(deps: WorkerDeps, req: WorkerRequest): Promise<TaskContext | { skip: string }> {
   const { gw, config } = deps;
+  if (deps.refuse) throw new Refusal(deps.refuse);
   const issue = await gw.getIssue(req.issue);
   if (issue.isPullRequest) throw new Refusal(`#${req.issue} is a pull request, not a handoff script`);
   if (issue.state === "closed") return { skip: `#${req.issue} is closed` };
