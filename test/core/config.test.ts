@@ -52,7 +52,7 @@ describe("defaults", () => {
       },
       branches: { prefix: "handoff" },
       labels: { task: ["handoff"], trigger: "handoff-run" },
-      worker: { workflow: "handoff-worker.yml", setup: [], draftOnFailure: true },
+      worker: { workflow: "handoff-worker.yml", setup: [], draftOnFailure: true, sandbox: "required" },
       trigger: { minPermission: "write" },
       approval: { required: false },
       pricing: {},
@@ -85,14 +85,19 @@ describe("defaults", () => {
       [
         "branches: { prefix: bots/handoff, base: develop }",
         "labels: { task: [handoff, ai], trigger: go-handoff }",
-        "worker: { workflow: work.yaml, setup: [npm ci], draftOnFailure: false }",
+        "worker: { workflow: work.yaml, setup: [npm ci], draftOnFailure: false, sandbox: warn }",
         "trigger: { minPermission: maintain }",
         "approval: { required: true }",
       ].join("\n"),
     );
     expect(c.branches).toEqual({ prefix: "bots/handoff", base: "develop" });
     expect(c.labels).toEqual({ task: ["handoff", "ai"], trigger: "go-handoff" });
-    expect(c.worker).toEqual({ workflow: "work.yaml", setup: ["npm ci"], draftOnFailure: false });
+    expect(c.worker).toEqual({
+      workflow: "work.yaml",
+      setup: ["npm ci"],
+      draftOnFailure: false,
+      sandbox: "warn",
+    });
     expect(c.trigger.minPermission).toBe("maintain");
     expect(c.approval.required).toBe(true);
   });

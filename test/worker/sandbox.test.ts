@@ -170,6 +170,8 @@ describe.runIf(process.platform === "linux" && process.getuid?.() === 0)(
       });
       expect(r.output).toContain("started");
       expect(r.durationMs).toBeLessThan(10_000);
+      const left = spawnSync("pgrep", ["-f", "sleep 31[.]25"], { encoding: "utf8" }).stdout.trim();
+      expect(left).toBe("");
     });
   },
 );
