@@ -9,6 +9,8 @@ import { schedule } from "../src/core/schedule.ts";
 import { parseHandoffScript, renderHandoffScript } from "../src/core/script.ts";
 import { formatTokens, formatUsd } from "../src/core/usage.ts";
 import { ROOT, startWorld } from "../test/world/index.ts";
+import { Redactor } from "../action/src/tools/redact.ts";
+import { findSecretsByShape } from "../action/src/tools/shapes.ts";
 import {
   LONG_SESSION_MODEL,
   LONG_SESSION_TURNS,
@@ -133,5 +135,24 @@ async function core(): Promise<string[]> {
   ];
 }
 
-const sections = [await worldStartup(), await caching(), await core()];
+/** What masking costs each tool result: secrets by value (all forms, split too) and by shape. */
+async function masking(): Promise<string[]> {
+  const line = "ok 12 - src/cart.test.ts › discounts round to whole cents (3 ms) 0123456789abcdef\n";
+  const output = line.repeat(Math.ceil(100_000 / line.length)).slice(0, 100_000);
+  const redactor = new Redactor([
+    `ghs_${"Q7fK2mXwP9aLr4ZtB8nVc1YdE6uH".repeat(1)}`,
+    `sk-ant-api03-${"x7".repeat(40)}`,
+    "a-database-password-1",
+  ]);
+  const byValue = await timeIt(5, () => redactor.redact(output));
+  const byShape = await timeIt(5, () => findSecretsByShape(output));
+  return [
+    "### Masking a 100,000-character tool result (milliseconds, median of 5)",
+    "",
+    row(["known secrets, every form (3 secrets)", `${byValue.toFixed(1)} ms`]),
+    row(["credentials by shape (secretlint + supplements)", `${byShape.toFixed(1)} ms`]),
+  ];
+}
+
+const sections = [await worldStartup(), await caching(), await core(), await masking()];
 console.log(sections.map((s) => s.join("\n")).join("\n\n"));

@@ -148,6 +148,7 @@ async function runWorkerMode(
         return {
           tools: t.tools,
           redact: (s) => t.redactor.redact(s),
+          learn: t.learn,
           runCommand: t.runCommand,
           guidance: t.guidance,
         };

@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MASK, MIN_SECRET_LENGTH, Redactor, secretVariants } from "../../action/src/tools/redact.ts";
+import {
+  MASK,
+  MIN_SECRET_LENGTH,
+  Redactor,
+  secretVariants,
+  SPLIT_MAX_GAP,
+} from "../../action/src/tools/redact.ts";
 
 const TOKEN = "ghs_abcdefghijklmnop1234567890";
 
@@ -84,6 +90,48 @@ describe("Redactor", () => {
       fc.property(fc.string({ unit: "grapheme" }), (text) => {
         fc.pre(!r.contains(text));
         expect(r.redact(text)).toBe(text);
+      }),
+    );
+  });
+});
+
+describe("Redactor: reversed and split forms", () => {
+  const SECRET = "ghs_Q7fK2mXwP9aLr4ZtB8nVc1YdE6uH";
+  const r = new Redactor([SECRET]);
+  const reversed = [...SECRET].reverse().join("");
+
+  it("masks the secret reversed and hex-encoded", () => {
+    expect(r.redact(`x ${reversed} y`)).toBe(`x ${MASK} y`);
+    expect(r.redact(Buffer.from(SECRET).toString("hex"))).toBe(MASK);
+  });
+
+  it("masks the secret split by spaces, newlines, quotes or string concatenation, forwards or reversed", () => {
+    const pieces = (s: string, size: number) => s.match(new RegExp(`.{1,${size}}`, "g")) as string[];
+    for (const text of [
+      [...SECRET].join(" "),
+      pieces(SECRET, 5).join("\n"),
+      pieces(SECRET, 4)
+        .map((p) => `"${p}"`)
+        .join(" + "),
+      [...reversed].join("-"),
+    ]) {
+      // The span from the first piece to the last is masked; quotes around it may stay.
+      expect(r.redact(`before ${text} after`)).toMatch(/^before "?\*\*\*"? after$/);
+    }
+  });
+
+  it("leaves pieces far apart, and short secrets split, alone (the documented limit)", () => {
+    const far = `${SECRET.slice(0, 10)}${" ".repeat(SPLIT_MAX_GAP + 1)}${SECRET.slice(10)}`;
+    expect(r.redact(far)).toBe(far);
+    const short = new Redactor(["abc123def"]);
+    expect(short.redact("a b c 1 2 3 d e f")).toBe("a b c 1 2 3 d e f");
+  });
+
+  it("masks every split occurrence without disturbing the text around them", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (a, b) => {
+        const text = `${a} ${[...SECRET].join(".")} ${b}`;
+        expect(r.redact(text)).not.toMatch(/Q.7.f.K.2/);
       }),
     );
   });

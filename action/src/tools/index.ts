@@ -9,6 +9,7 @@ import { scrubEnv, secretsInEnv, type Env } from "./env.ts";
 import { finishTool, FINISH_TOOL_NAME, type FinishInput } from "./finish.ts";
 import { DEFAULT_PROTECTED, describeReverted, ProtectedPaths } from "./protected.ts";
 import { Redactor } from "./redact.ts";
+import { findSecretsByShape } from "./shapes.ts";
 import type { Sandbox } from "./sandbox.ts";
 import { Workspace } from "./workspace.ts";
 
@@ -50,6 +51,8 @@ export interface WorkerTools {
   tools: Record<string, LoopTool>;
   files: FileActivity;
   redactor: Redactor;
+  /** Finds credentials in `text` by their shape and masks them from then on (see shapes.ts). */
+  learn: (text: string) => Promise<void>;
   /** Runs a setup or acceptance command like the agent's bash: same environment, protection and redaction. */
   runCommand: (command: string, opts: { timeoutMs: number }) => Promise<CommandResult>;
   /** What the system prompt should tell the model about these tools (their definitions carry no text). */
@@ -65,7 +68,7 @@ function outsideProtected(env: Env): string[] {
   return files;
 }
 
-function redacted(tool: LoopTool, redactor: Redactor): LoopTool {
+function redacted(tool: LoopTool, redactor: Redactor, learn: (text: string) => Promise<void>): LoopTool {
   return {
     definition: tool.definition,
     async run(input: unknown, signal: AbortSignal): Promise<ToolOutcome> {
@@ -75,6 +78,7 @@ function redacted(tool: LoopTool, redactor: Redactor): LoopTool {
       } catch (e) {
         outcome = { content: `Tool failed: ${e instanceof Error ? e.message : String(e)}`, isError: true };
       }
+      await learn(`${outcome.content}\n${outcome.fail ?? ""}`);
       return {
         ...outcome,
         content: redactor.redact(outcome.content),
@@ -118,7 +122,11 @@ export function createWorkerTools(opts: WorkerToolsOptions): WorkerTools {
     }),
     [FINISH_TOOL_NAME]: finishTool(opts.onFinish),
   };
-  for (const [name, tool] of Object.entries(tools)) tools[name] = redacted(tool, redactor);
+  /** Registers every credential-shaped string in `text`, so that it is masked from then on. */
+  const learn = async (text: string) => {
+    for (const found of await findSecretsByShape(text)) redactor.add(found);
+  };
+  for (const [name, tool] of Object.entries(tools)) tools[name] = redacted(tool, redactor, learn);
 
   const runCommand = async (
     command: string,
@@ -137,6 +145,7 @@ export function createWorkerTools(opts: WorkerToolsOptions): WorkerTools {
       Boolean,
     );
     const output = notes.length ? `${r.output.replace(/\n$/, "")}\n${notes.join("\n")}` : r.output;
+    await learn(output);
     return {
       exitCode: r.exitCode,
       output: redactor.redact(output),
@@ -145,5 +154,5 @@ export function createWorkerTools(opts: WorkerToolsOptions): WorkerTools {
     };
   };
 
-  return { tools, files, redactor, runCommand, guidance: toolGuidance(workspace.root) };
+  return { tools, files, redactor, runCommand, learn, guidance: toolGuidance(workspace.root) };
 }

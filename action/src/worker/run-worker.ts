@@ -30,6 +30,8 @@ import { workerSystemPrompt, workerUserPrompt } from "./prompt.ts";
 export interface AgentTools {
   tools: Record<string, LoopTool>;
   redact: (text: string) => string;
+  /** Finds credentials in `text` by their shape, so that `redact` masks them from then on. */
+  learn: (text: string) => Promise<void>;
   /** Runs setup and acceptance commands exactly as the agent's bash would. */
   runCommand: (command: string, opts: { timeoutMs: number }) => Promise<CommandResult>;
   /** Tool notes for the system prompt. */
@@ -205,7 +207,7 @@ async function runAcceptance(
     });
     runs.push({
       text: c.text,
-      command: c.command,
+      command: agent.redact(c.command),
       passed: r.exitCode === 0 && !r.timedOut,
       exitCode: r.timedOut ? null : r.exitCode,
       durationMs: r.durationMs,
@@ -327,6 +329,18 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
       onEvent: deps.onEvent,
     });
 
+    // The session's own words go into the commit, the PR and the status: credentials in them are masked.
+    await agent.learn(
+      [
+        finish?.summary,
+        finish?.changes,
+        finish?.verification,
+        ...(finish?.follow_ups ?? []),
+        ...(finish?.learnings ?? []),
+        loop.lastText,
+        ...task.acceptance.map((c) => c.command ?? ""),
+      ].join("\n"),
+    );
     const acceptance = await runAcceptance(deps, task.acceptance, agent);
     const staged = await git.stageAll();
     if (staged.length) {
