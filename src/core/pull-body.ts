@@ -2,11 +2,13 @@
 import { encodeMarker } from "./markers.ts";
 import type { AcceptanceCriterion } from "./plan.ts";
 import type { WorkerResult } from "./records.ts";
-import { codeSpan, escapeTableCell, fenceFor, oneLine, truncateEnd, truncateMiddle } from "./text.ts";
+import { fitToLimit, MAX_WRITTEN_CHARS, shrinkResult } from "./fit.ts";
+import { cellText, embedUntrusted, neutralize, stripHidden } from "./rollup-text.ts";
+import { codeSpan, fenceFor, oneLine, truncateEnd, truncateMiddle } from "./text.ts";
 import { formatTokens, formatUsd, totalTokens } from "./usage.ts";
 
 /** GitHub's limit is 65,536 characters; keep a margin. */
-export const MAX_PULL_BODY = 64_000;
+export const MAX_PULL_BODY = MAX_WRITTEN_CHARS;
 
 export interface PullBodyInput {
   result: WorkerResult;
@@ -32,16 +34,17 @@ function acceptanceTable(result: WorkerResult, withOutput: boolean): string[] {
   for (const a of result.acceptance) {
     const exit = a.exitCode === null ? "timeout" : String(a.exitCode);
     lines.push(
-      `| ${a.passed ? "✅" : "❌"} | ${escapeTableCell(oneLine(a.text, 200))} | ${a.command ? codeSpan(oneLine(a.command, 200)) : ""} | ${exit} | ${(a.durationMs / 1000).toFixed(1)}s |`,
+      `| ${a.passed ? "✅" : "❌"} | ${cellText(a.text, 200)} | ${a.command ? codeSpan(oneLine(stripHidden(a.command), 200)) : ""} | ${exit} | ${(a.durationMs / 1000).toFixed(1)}s |`,
     );
   }
   if (withOutput) {
     for (const a of result.acceptance.filter((x) => !x.passed && x.outputTail)) {
-      const tail = truncateMiddle(a.outputTail, 3000);
+      // Inside a fence nothing renders, but a marker-shaped line would still be read back: drop comments.
+      const tail = truncateMiddle(stripHidden(a.outputTail), 3000);
       const fence = fenceFor(tail);
       lines.push(
         "",
-        `<details><summary>Output of ${codeSpan(a.command ?? a.text)}</summary>`,
+        `<details><summary>Output of ${codeSpan(oneLine(stripHidden(a.command ?? a.text), 200))}</summary>`,
         "",
         fence,
         tail,
@@ -55,18 +58,19 @@ function acceptanceTable(result: WorkerResult, withOutput: boolean): string[] {
 }
 
 function section(title: string, text: string, max: number): string[] {
-  return text.trim() ? [`### ${title}`, "", truncateEnd(text.trim(), max)] : [];
+  const embedded = embedUntrusted(text, max);
+  return embedded ? [`### ${title}`, "", embedded] : [];
 }
 
 function render(input: PullBodyInput, scale: number, withOutput: boolean): string {
-  const r = input.result;
+  const r = shrinkResult(input.result, scale);
   const cap = (n: number) => Math.max(200, Math.floor(n * scale));
   const lines: string[] = [];
   const failing = r.outcome === "failed";
   lines.push(`**${acceptanceHeadline(r)}** · written by a handoff worker`, "");
   if (failing) {
     lines.push(
-      `> [!WARNING]\n> This pull request is **failing**: ${r.error ?? "see the acceptance results"}. The work is kept here so nothing is lost; see the acceptance results below.`,
+      `> [!WARNING]\n> This pull request is **failing**: ${r.error ? oneLine(neutralize(r.error), 2000) : "see the acceptance results"}. The work is kept here so nothing is lost; see the acceptance results below.`,
       "",
     );
   }
@@ -78,19 +82,19 @@ function render(input: PullBodyInput, scale: number, withOutput: boolean): strin
     lines.push(
       "For the reviewer to check:",
       "",
-      ...input.manualChecks.map((c) => `- [ ] ${oneLine(c.text, 500)}`),
+      ...input.manualChecks.map((c) => `- [ ] ${oneLine(neutralize(c.text), 500)}`),
       "",
     );
   }
   if (r.followUps.length)
-    lines.push("### Follow-ups", "", ...r.followUps.map((f) => `- ${oneLine(f, cap(500))}`), "");
+    lines.push("### Follow-ups", "", ...r.followUps.map((f) => `- ${oneLine(neutralize(f), cap(500))}`), "");
   if (r.learnings.length)
-    lines.push("### Learnings", "", ...r.learnings.map((f) => `- ${oneLine(f, cap(500))}`), "");
-  const files = r.filesChanged.slice(0, Math.max(20, Math.floor(200 * scale)));
+    lines.push("### Learnings", "", ...r.learnings.map((f) => `- ${oneLine(neutralize(f), cap(500))}`), "");
+  const files = r.filesChanged.slice(0, Math.max(20, Math.floor(200 * scale))).map(stripHidden);
   if (files.length) {
-    const more = r.filesChanged.length - files.length;
+    const more = input.result.filesChanged.length - files.length;
     lines.push(
-      `<details><summary>${r.filesChanged.length} file(s) changed</summary>`,
+      `<details><summary>${input.result.filesChanged.length} file(s) changed</summary>`,
       "",
       ...files.map((f) => `- ${codeSpan(f)}`),
       ...(more > 0 ? [`- … and ${more} more`] : []),
@@ -116,33 +120,9 @@ function render(input: PullBodyInput, scale: number, withOutput: boolean): strin
   return lines.join("\n");
 }
 
-/** Renders the PR body, shrinking free text until it fits GitHub's limit. */
+/** Renders the PR body, shrinking the least important text first until it fits GitHub's limit. */
 export function renderPullBody(input: PullBodyInput): string {
-  for (const [scale, withOutput] of [
-    [1, true],
-    [0.5, true],
-    [0.25, false],
-    [0.05, false],
-  ] as const) {
-    const body = render(input, scale, withOutput);
-    if (body.length <= MAX_PULL_BODY) return body;
-  }
-  return render(
-    {
-      ...input,
-      result: {
-        ...input.result,
-        summary: "",
-        changes: "",
-        verification: "",
-        followUps: [],
-        learnings: [],
-        filesChanged: [],
-      },
-    },
-    0.01,
-    false,
-  );
+  return fitToLimit((scale) => render(input, scale, scale >= 0.5), MAX_PULL_BODY);
 }
 
 export function pullTitle(title: string, failing: boolean): string {

@@ -1,8 +1,10 @@
-// Embedding untrusted text (model summaries, titles, failure reasons) in the rollup comment without
-// letting it change the comment's structure: no hidden HTML comments (so no fake markers), no tags that
-// open or close our <details>, no fence or HTML block that swallows the sections after it.
+// Embedding untrusted text (model summaries, titles, failure reasons, people's text) in what handoff
+// writes — the rollup, PR bodies, status comments — without letting it change their structure: no hidden
+// HTML comments (so no fake markers), no tags that open or close our <details>, no fence or HTML block
+// that swallows the sections after it.
 import {
   escapeTableCell,
+  truncateEnd,
   normalizeNewlines,
   oneLine,
   safeSlice,
@@ -24,6 +26,15 @@ export function stripHidden(text: string): string {
 /** Markdown text with hidden content removed and structural tags shown as text. */
 export function neutralize(text: string): string {
   return stripHidden(text).replace(STRUCTURAL_TAG_RE, "&lt;$1$2");
+}
+
+/**
+ * The one rule for embedding untrusted text as markdown anywhere handoff writes: hidden content and
+ * comments removed (a `<!-- handoff:… -->` in a model's summary is never read back as a marker),
+ * structural tags shown as text, trimmed and cut to `max`.
+ */
+export function embedUntrusted(text: string, max: number): string {
+  return truncateEnd(neutralize(text).trim(), max);
 }
 
 /** One line of untrusted text for a table cell: collapsed, cut to `max` with `…`, pipes escaped. */
