@@ -105,4 +105,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // A folder inside src/core (src/core/grounding) reaches the rest of the core one level up.
+    files: ["src/core/*/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: impureModules
+            .flatMap((m) => [m, `node:${m}`])
+            .map((name) => ({ name, message: "src/core is pure: no I/O, no ambient state." })),
+          patterns: [
+            {
+              group: ["../../*", "!../../core/*"],
+              message: "src/core may only import from src/core and pure libraries.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
