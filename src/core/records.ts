@@ -109,6 +109,8 @@ export interface TaskRecord {
   reason?: string;
   /** Spend of attempts before the current one. */
   earlier?: EarlierSpend;
+  /** What the grounding check could not verify in its script ([]: all verified; absent: not checked). */
+  unverified?: string[];
 }
 
 /**
@@ -148,6 +150,21 @@ export function taskBranch(prefix: string, parent: number, key: string): string 
   return `${prefix}/${parent}-${key}`;
 }
 
+/** The grounding check's verdict on a plan (see core/grounding/check.ts). */
+export const PlanGrounding = z.object({
+  /** The commit the plan was checked against: workers shift line ranges from it to their base. */
+  base: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
+  /**
+   * Per task key, what was still unverified after the planner's repair turn. Needed only until the
+   * sub-issues exist (their scripts carry the list), so it is cleared with `pending`.
+   */
+  unverified: z.record(z.string(), z.array(z.string().max(1000)).max(30)).default({}),
+});
+export type PlanGrounding = z.infer<typeof PlanGrounding>;
+
 /**
  * The rollup comment's marker on the parent issue: the plan's index, and the means to finish
  * creating it after a crash. `pending` holds the full text of tasks whose sub-issue does not exist yet.
@@ -171,5 +188,6 @@ export const RollupRecord = z.object({
     .optional(),
   tasks: z.array(z.object({ key: TaskKey, issue: z.number().int().optional() })),
   pending: z.array(z.unknown()).default([]),
+  grounding: PlanGrounding.optional(),
 });
 export type RollupRecord = z.infer<typeof RollupRecord>;

@@ -170,6 +170,23 @@ function banners(v: View): string[] {
       ),
     );
   }
+  const unverified = v.tasks.filter(
+    (t) => t.task.unverified?.length && t.status !== "merged" && t.status !== "cancelled",
+  );
+  if (unverified.length) {
+    const listed = unverified
+      .slice(0, MAX_BANNER_TASKS)
+      .map((t) => taskRef(t.task))
+      .join(", ");
+    const more =
+      unverified.length > MAX_BANNER_TASKS ? ` and ${unverified.length - MAX_BANNER_TASKS} more` : "";
+    out.push(
+      callout(
+        "WARNING",
+        `**Not verified:** ${listed}${more} ${unverified.length === 1 ? "names" : "name"} files, lines or commands handoff could not confirm in the repository; each script lists them under "⚠️ Not verified". Check them before the work starts.`,
+      ),
+    );
+  }
   const problems = v.input.problems ?? [];
   if (problems.length) {
     const listed = problems.slice(0, MAX_PROBLEMS).map((p) => `> - ${cellText(p, 300)}`);
@@ -230,11 +247,24 @@ function rowSummary(t: TaskView): string {
   return task.result?.summary ?? t.note ?? task.reason ?? "";
 }
 
+/** The grounding column: shown when the plan was checked against the repository. */
+function groundingCell(task: TaskRecord): string {
+  if (task.unverified === undefined) return "—";
+  const n = task.unverified.length;
+  return n === 0 ? "✅ verified" : `⚠️ ${n} not verified`;
+}
+
 function table(v: View, lim: TableLimits): string {
-  const rows = [
-    "| Task | Issue | Status | PR | Acceptance | Tokens | Cost | Summary |",
-    "| --- | --- | --- | --- | --- | ---: | ---: | --- |",
-  ];
+  const grounded = v.tasks.some((t) => t.task.unverified !== undefined);
+  const rows = grounded
+    ? [
+        "| Task | Issue | Status | Grounding | PR | Acceptance | Tokens | Cost | Summary |",
+        "| --- | --- | --- | --- | --- | --- | ---: | ---: | --- |",
+      ]
+    : [
+        "| Task | Issue | Status | PR | Acceptance | Tokens | Cost | Summary |",
+        "| --- | --- | --- | --- | --- | ---: | ---: | --- |",
+      ];
   for (const t of v.tasks) {
     const { task } = t;
     const title = cellText(task.title, lim.title);
@@ -249,6 +279,7 @@ function table(v: View, lim: TableLimits): string {
       title ? `${title} ${key}` : key,
       task.issue !== undefined ? `#${task.issue}` : "—",
       `${d.emoji} ${d.word}${attempt}`,
+      ...(grounded ? [groundingCell(task)] : []),
       pr,
       acceptanceCell(task.result),
       tokens,

@@ -41,6 +41,8 @@ export interface LenientFields {
   dependsOnIssues: number[];
   /** The dependency notes' text, when there are any. */
   dependsOnNote?: string;
+  /** Items of a "Not verified" section (the grounding check's list). */
+  unverified: string[];
   meta: ScriptMeta;
 }
 
@@ -169,6 +171,7 @@ export function parseLenient(body: string): LenientResult {
       constraints: readConstraints(of("constraints"), warnings),
       acceptance,
       ...depends,
+      unverified: readUnverified(of("unverified")),
       meta: scanned.meta,
     },
     warnings,
@@ -224,6 +227,13 @@ function readConstraints(sections: Section[], warnings: string[]): string[] {
     warnings.push(`Constraints: more than ${LIMITS.constraints}; the rest were ignored.`);
   }
   return out.slice(0, LIMITS.constraints);
+}
+
+/** The list items of the grounding check's section; its introductory sentence is not an item. */
+function readUnverified(sections: Section[]): string[] {
+  return splitBlocks(sections.flatMap((s) => [...s.lines, ""]))
+    .filter((b) => b.kind === "item")
+    .map((b) => truncateEnd(unescapeText(b.text), 1000));
 }
 
 function readAcceptance(sections: Section[], warnings: string[]): AcceptanceCriterion[] {

@@ -21,6 +21,7 @@ export const SECTION_KINDS = [
   "constraints",
   "acceptance",
   "depends",
+  "unverified",
   "other",
 ] as const;
 export type SectionKind = (typeof SECTION_KINDS)[number];
@@ -107,6 +108,7 @@ const LABELS: Record<Exclude<SectionKind, "other">, readonly string[]> = {
     "verification",
     "how to verify",
   ],
+  unverified: ["not verified", "unverified"],
   depends: [
     "depends on",
     "dependencies",

@@ -43,7 +43,18 @@ export interface ScriptContext {
   /** The model choice to show and record; the task's own when absent. */
   model?: string;
   dependencies: ScriptDependency[];
+  /** The grounding check's verdict: the plan's base commit and what it could not verify. */
+  grounding?: ScriptGrounding;
 }
+
+export const ScriptGrounding = z.object({
+  base: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
+  unverified: z.array(z.string().max(1000)).max(30),
+});
+export type ScriptGrounding = z.infer<typeof ScriptGrounding>;
 
 /** The hidden record at the end of a handoff script. */
 export const TaskMarker = z.object({
@@ -61,6 +72,7 @@ export const TaskMarker = z.object({
   digest: z.string(),
   /** The task did not fit GitHub's body limit and was cut. */
   truncated: z.literal(true).optional(),
+  grounding: ScriptGrounding.optional(),
 });
 export type TaskMarker = z.infer<typeof TaskMarker>;
 
@@ -73,6 +85,8 @@ export interface ScriptMetaOut {
   dependsOnIssues: number[];
   /** A hand-written dependency note, verbatim (it may name no issue). */
   dependsOnNote?: string;
+  /** The grounding check's verdict (a script rendered from a checked plan); edits to its list win. */
+  grounding?: ScriptGrounding;
 }
 
 export type ParseScriptResult =
@@ -195,6 +209,9 @@ export function renderDependencyNote(dependencies: readonly ScriptDependency[]):
   return `> **Depends on** ${names.join(", ")} — ${start}; re-read files before editing, line numbers may have moved.`;
 }
 
+/** The heading of the grounding check's list; script-sections.ts reads it back as `unverified`. */
+export const NOT_VERIFIED_HEADING = "⚠️ Not verified";
+
 function renderVisible(task: Task, ctx: ScriptContext, notice: string): string {
   const parts: string[] = ["## Goal", escapeFreeText(task.goal.trim())];
   if (task.context.trim()) parts.push(escapeFreeText(task.context.trim()));
@@ -206,6 +223,15 @@ function renderVisible(task: Task, ctx: ScriptContext, notice: string): string {
     parts.push("## Constraints", task.constraints.map((c) => `- ${indentItem(c)}`).join("\n"));
   }
   parts.push("## Acceptance criteria", task.acceptance.map(renderCriterion).join("\n"));
+  const unverified = ctx.grounding?.unverified ?? [];
+  if (unverified.length) {
+    const at = ctx.grounding?.base ? ` at ${inlineCode(ctx.grounding.base.slice(0, 7))}` : "";
+    parts.push(
+      `## ${NOT_VERIFIED_HEADING}`,
+      `handoff checked this script against the repository${at} and could not confirm:`,
+      unverified.map((u) => `- ${indentItem(u, true)}`).join("\n"),
+    );
+  }
   if (notice) parts.push(notice);
   const model = ctx.model ?? task.model;
   const meta = [`**Branch:** ${inlineCode(ctx.branch)}`];
@@ -251,6 +277,7 @@ function compose(
     task: markerTask,
     digest: visibleDigest(visible),
     ...(truncated ? { truncated: true as const } : {}),
+    ...(ctx.grounding ? { grounding: ctx.grounding } : {}),
   };
   return `${visible}\n\n${encodeMarker("task", marker)}\n`;
 }
@@ -420,7 +447,12 @@ export function parseHandoffScript(
     return {
       ok: true,
       task,
-      meta: { ...meta, ...(marker.model !== undefined ? { model: marker.model } : {}), source: "marker" },
+      meta: {
+        ...meta,
+        ...(marker.model !== undefined ? { model: marker.model } : {}),
+        ...(marker.grounding ? { grounding: marker.grounding } : {}),
+        source: "marker",
+      },
       warnings,
     };
   }
@@ -463,6 +495,10 @@ export function parseHandoffScript(
       ...meta,
       dependsOnIssues: issues,
       ...(model !== undefined ? { model } : {}),
+      // A person who fixed a reference deletes its line: the visible list is what still stands.
+      ...(marker.grounding
+        ? { grounding: { ...marker.grounding, unverified: f.unverified.slice(0, 30) } }
+        : {}),
       source: "edited",
     },
     warnings: [...warnings, ...read.warnings],

@@ -51,6 +51,8 @@ export interface DerivedPlan {
 interface ManagedIssue {
   snapshot: SubIssueSnapshot;
   task: Task;
+  /** What the grounding check could not verify, as the script now says (absent: not checked). */
+  unverified?: string[];
 }
 
 /** Finds the sub-issues this plan manages: those whose handoff-script marker names this parent. */
@@ -76,7 +78,8 @@ function managedIssues(snap: ParentSnapshot, problems: string[]): Map<string, Ma
       );
       continue;
     }
-    byKey.set(task.key, { snapshot: issue, task });
+    const unverified = parsed.meta.grounding?.unverified;
+    byKey.set(task.key, { snapshot: issue, task, ...(unverified ? { unverified } : {}) });
   }
   return byKey;
 }
@@ -166,6 +169,12 @@ export function derivePlan(snap: ParentSnapshot, branchPrefix: string): DerivedP
     const status = found?.snapshot.status?.record;
     const { state, reason } = stateOf(found?.snapshot, status, pr);
     const result = status?.result ?? resultFromPull(pr);
+    // Before its sub-issue exists, a task's grounding verdict is in the rollup record.
+    const unverified = found
+      ? found.unverified
+      : snap.rollup?.record.grounding
+        ? (snap.rollup.record.grounding.unverified[key] ?? [])
+        : undefined;
     const run =
       status && (status.runId !== undefined || status.runUrl)
         ? { id: status.runId, url: status.runUrl }
@@ -186,6 +195,7 @@ export function derivePlan(snap: ParentSnapshot, branchPrefix: string): DerivedP
       result,
       reason,
       earlier: status?.earlier,
+      ...(unverified ? { unverified } : {}),
     });
   }
 

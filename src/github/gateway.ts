@@ -156,7 +156,9 @@ export class RepoGateway {
     }
   }
 
-  async tree(ref: string): Promise<{ path: string; sha: string; size: number; type: string }[]> {
+  async tree(
+    ref: string,
+  ): Promise<{ path: string; sha: string; size: number; type: string; mode: string }[]> {
     const { data } = await this.octokit.rest.git.getTree({ ...this.ref, tree_sha: ref, recursive: "1" });
     return data.tree
       .filter((e) => e.path !== undefined && e.sha !== undefined)
@@ -165,7 +167,19 @@ export class RepoGateway {
         sha: e.sha as string,
         size: e.size ?? 0,
         type: e.type ?? "blob",
+        mode: e.mode ?? "100644",
       }));
+  }
+
+  /** The commit a branch points at, or undefined when there is no such branch. */
+  async branchCommit(branch: string): Promise<string | undefined> {
+    try {
+      const { data } = await this.octokit.rest.git.getRef({ ...this.ref, ref: `heads/${branch}` });
+      return data.object.type === "commit" ? data.object.sha : undefined;
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw e;
+    }
   }
 
   async blobText(sha: string): Promise<string> {

@@ -74,6 +74,7 @@ export async function materialize(env: OrchestratorEnv, input: MaterializeInput)
   }
 
   const issues = new Map<string, IssueData>();
+  const grounding = input.record.grounding;
   for (const task of tasks) {
     let issue = linked.get(task.key) ?? unlinked.get(task.key);
     const created = !issue;
@@ -87,6 +88,9 @@ export async function materialize(env: OrchestratorEnv, input: MaterializeInput)
           issue: issues.get(key)?.number,
           branch: taskBranch(config.branches.prefix, parent, key),
         })),
+        ...(grounding
+          ? { grounding: { base: grounding.base, unverified: grounding.unverified[task.key] ?? [] } }
+          : {}),
       });
       issue = await gw.createIssue({ title, body, labels: config.labels.task });
       env.log.info(`created #${issue.number} for ${task.key}`);
@@ -113,5 +117,7 @@ export async function materialize(env: OrchestratorEnv, input: MaterializeInput)
     ...input.record,
     tasks: input.record.tasks.map((t) => ({ key: t.key, issue: issues.get(t.key)?.number ?? t.issue })),
     pending: [],
+    // The scripts carry what was unverified now; the record keeps only the base.
+    ...(grounding ? { grounding: { ...grounding, unverified: {} } } : {}),
   };
 }

@@ -241,6 +241,9 @@ export async function handlePlanCommand(
     planner: { model: outcome.model, turns: outcome.turns, usage: outcome.usage, costUsd: outcome.costUsd },
     tasks: plan.tasks.map((t) => ({ key: t.key })),
     pending: plan.tasks,
+    ...(outcome.grounding
+      ? { grounding: { base: outcome.grounding.base, unverified: outcome.grounding.unverified } }
+      : {}),
   };
   // Persist the plan before creating anything, so a crash midway can finish from GitHub alone.
   await gw.updateComment(placeholder.id, placeholderBody(record));

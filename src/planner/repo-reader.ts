@@ -15,11 +15,18 @@ export interface TreeFile {
   path: string;
   sha: string;
   size: number;
+  /** Git file mode: 100755 is executable. */
+  mode?: string;
 }
 
+const SHA_RE = /^[0-9a-f]{40}$/;
+
 export class RepoReader {
+  #commit?: Promise<string | undefined>;
   #tree?: Promise<TreeFile[]>;
   #blobs = new Map<string, Promise<string>>();
+  /** Texts fetched so far, by blob sha: what the grounding check may reuse without a request. */
+  #texts = new Map<string, string>();
   #searchFetches = 0;
 
   constructor(
@@ -28,13 +35,30 @@ export class RepoReader {
     readonly limits: RepoReaderLimits = DEFAULT_READER_LIMITS,
   ) {}
 
+  /**
+   * The commit every read is pinned to: the branch is resolved once, so a push during planning does
+   * not mix two versions, and the plan records what it was checked against. Undefined when `ref`
+   * is not a branch (then the ref itself is read).
+   */
+  commit(): Promise<string | undefined> {
+    this.#commit ??= SHA_RE.test(this.ref) ? Promise.resolve(this.ref) : this.gw.branchCommit(this.ref);
+    return this.#commit;
+  }
+
   files(): Promise<TreeFile[]> {
-    this.#tree ??= this.gw
-      .tree(this.ref)
+    this.#tree ??= this.commit()
+      .then((commit) => this.gw.tree(commit ?? this.ref))
       .then((entries) =>
-        entries.filter((e) => e.type === "blob").map(({ path, sha, size }) => ({ path, sha, size })),
+        entries
+          .filter((e) => e.type === "blob")
+          .map(({ path, sha, size, mode }) => ({ path, sha, size, mode })),
       );
     return this.#tree;
+  }
+
+  /** A file's text if it was read already (no request). */
+  cachedText(file: TreeFile): string | undefined {
+    return this.#texts.get(file.sha);
   }
 
   async find(path: string): Promise<TreeFile | undefined> {
@@ -51,7 +75,10 @@ export class RepoReader {
     }
     let blob = this.#blobs.get(file.sha);
     if (!blob) {
-      blob = this.gw.blobText(file.sha);
+      blob = this.gw.blobText(file.sha).then((text) => {
+        this.#texts.set(file.sha, text);
+        return text;
+      });
       this.#blobs.set(file.sha, blob);
     }
     const text = await blob;

@@ -7,11 +7,32 @@ import { Plan, validatePlan, type Plan as PlanT } from "../core/plan.ts";
 import type { Usage } from "../core/usage.ts";
 import { runToolLoop, type LoopEvent, type LoopTool, type StopReason } from "../llm/loop.ts";
 import { plannerSystemPrompt, plannerUserPrompt, type PlanRequest } from "./prompt.ts";
+import { formatProblem, problemsByTask } from "../core/grounding/check.ts";
+import { groundPlan, type Grounded } from "../grounding/build-snapshot.ts";
+import { readerSource } from "./grounding-source.ts";
 import type { RepoReader } from "./repo-reader.ts";
 import { listFilesTool, readFileTool, searchTextTool } from "./tools.ts";
 
+/** What the grounding check said about the accepted plan. */
+export interface PlanGroundingOutcome {
+  /** The commit the plan was checked against. */
+  base?: string;
+  /** Problems still there after the repair turn, per task key: posted, marked "not verified". */
+  unverified: Record<string, string[]>;
+  /** Files the check read that the planner had not (GitHub requests the check added). */
+  reads: number;
+}
+
 export type PlanOutcome =
-  | { ok: true; plan: PlanT; usage: Usage; turns: number; costUsd?: number; model: string }
+  | {
+      ok: true;
+      plan: PlanT;
+      usage: Usage;
+      turns: number;
+      costUsd?: number;
+      model: string;
+      grounding?: PlanGroundingOutcome;
+    }
   | {
       ok: false;
       reason: string;
@@ -29,8 +50,20 @@ export function planInputSchema(): Anthropic.Messages.Tool.InputSchema {
   return schema as Anthropic.Messages.Tool.InputSchema;
 }
 
-/** Allows `repairs` invalid submissions; the next invalid one ends the session. */
-function submitPlanTool(maxTasks: number, repairs: number, accept: (plan: PlanT) => void): LoopTool {
+/** Checks a valid plan against the repository; resolves to its problems (never rejects). */
+export type GroundFn = (plan: PlanT) => Promise<Grounded>;
+
+/**
+ * Allows `repairs` rejected submissions; the next invalid one ends the session. A plan that is valid
+ * but not grounded in the repository is sent back while a repair is left, then accepted with its
+ * remaining problems marked.
+ */
+function submitPlanTool(
+  maxTasks: number,
+  repairs: number,
+  ground: GroundFn | undefined,
+  accept: (plan: PlanT, grounding?: PlanGroundingOutcome) => void,
+): LoopTool {
   let invalidCount = 0;
   // Every rejected submission's errors: the failure names what was wrong each time, not only the last.
   const rejected: string[] = [];
@@ -43,8 +76,35 @@ function submitPlanTool(maxTasks: number, repairs: number, accept: (plan: PlanT)
     async run(input) {
       const result = validatePlan(input, { maxTasks });
       if (result.ok) {
-        accept(result.plan);
-        return { content: "Plan accepted.", stop: true };
+        const grounded = ground ? await ground(result.plan) : undefined;
+        const problems = grounded?.problems ?? [];
+        if (problems.length && invalidCount < repairs) {
+          invalidCount++;
+          const list = problems.map((p) => `- ${formatProblem(p)}`).join("\n");
+          rejected.push(list);
+          const at = grounded?.commit ? ` at ${grounded.commit.slice(0, 7)}` : "";
+          return {
+            content: `The plan does not match the repository${at}:\n${list}\nFix these (read the files again where needed) and call submit_plan again with the whole plan. Whatever is still wrong after that is posted marked as not verified.`,
+            isError: true,
+          };
+        }
+        // A check that could not run verified nothing: the plan goes out unmarked, as before grounding.
+        accept(
+          result.plan,
+          grounded && !grounded.error
+            ? {
+                ...(grounded.commit ? { base: grounded.commit } : {}),
+                unverified: problemsByTask(problems),
+                reads: grounded.reads.length,
+              }
+            : undefined,
+        );
+        return {
+          content: problems.length
+            ? `Plan accepted; ${problems.length} reference(s) could not be verified and are marked in the scripts.`
+            : "Plan accepted.",
+          stop: true,
+        };
       }
       invalidCount++;
       const list = result.errors.map((e) => `- ${e}`).join("\n");
@@ -72,6 +132,24 @@ export interface PlanSessionOptions {
   request: PlanRequest;
   now?: () => number;
   onEvent?: (e: LoopEvent) => void;
+  /** The grounding check; by default over the reader (reusing what the planner read). */
+  ground?: GroundFn;
+}
+
+/** Grounding over the planner's reader; a failure to read is logged as no check, never a failed plan. */
+export function groundWithReader(reader: RepoReader): GroundFn {
+  return async (plan) => {
+    try {
+      return await groundPlan(plan, readerSource(reader));
+    } catch (e) {
+      return {
+        problems: [],
+        unknown: [],
+        reads: [],
+        error: e instanceof Error ? e.message : String(e),
+      };
+    }
+  };
 }
 
 const REASONS: Partial<Record<StopReason, (o: { turns: number; config: Config }) => string>> = {
@@ -92,6 +170,7 @@ export async function runPlanSession(opts: PlanSessionOptions): Promise<PlanOutc
   const model = config.models.planner;
   const budget = config.limits.planner;
   let accepted: PlanT | undefined;
+  let grounding: PlanGroundingOutcome | undefined;
   const loop = await runToolLoop({
     client: opts.client,
     model,
@@ -101,7 +180,15 @@ export async function runPlanSession(opts: PlanSessionOptions): Promise<PlanOutc
       list_files: listFilesTool(opts.reader),
       read_file: readFileTool(opts.reader),
       search_text: searchTextTool(opts.reader),
-      submit_plan: submitPlanTool(config.limits.maxTasks, 1, (p) => (accepted = p)),
+      submit_plan: submitPlanTool(
+        config.limits.maxTasks,
+        1,
+        opts.ground ?? groundWithReader(opts.reader),
+        (p, g) => {
+          accepted = p;
+          grounding = g;
+        },
+      ),
     },
     terminalTool: "submit_plan",
     budget: {
@@ -117,7 +204,8 @@ export async function runPlanSession(opts: PlanSessionOptions): Promise<PlanOutc
     onEvent: opts.onEvent,
   });
   const base = { usage: loop.usage, turns: loop.turns, costUsd: loop.costUsd, model };
-  if (loop.stop === "finished" && accepted) return { ok: true, plan: accepted, ...base };
+  if (loop.stop === "finished" && accepted)
+    return { ok: true, plan: accepted, ...base, ...(grounding ? { grounding } : {}) };
   const reason =
     loop.stop === "failed"
       ? (loop.error ?? "the plan was invalid")

@@ -83,7 +83,7 @@ export const SAMPLE_PLAN: PlanInput = {
       files: [
         {
           path: "src/invoice.ts",
-          lines: { start: 1, end: 14 },
+          lines: { start: 1, end: 13 },
           note: "buildInvoice: totalCents is the subtotal",
         },
         {
@@ -106,11 +106,11 @@ export const SAMPLE_PLAN: PlanInput = {
   ],
 };
 
-/** The planner explores (lists files, reads the two files it plans around) and submits the plan. */
+/** The planner explores (lists files, reads the three files it plans around) and submits the plan. */
 export function plannerSession(plan: PlanInput = SAMPLE_PLAN): ScriptedReply[] {
   return [
     [text("Let me look at the project layout."), toolUse("list_files", { pattern: "**/*.ts" })],
-    toolUse("read_file", { path: "src/cart.ts" }),
+    [toolUse("read_file", { path: "src/cart.ts" }), toolUse("read_file", { path: "src/duration.ts" })],
     toolUse("read_file", { path: "src/invoice.ts" }),
     [text("Three tasks; the invoice fix needs the rounding fix first."), toolUse("submit_plan", plan)],
   ];

@@ -1,0 +1,62 @@
+// What the grounding check could not verify is shown in the posted script and survives reading it
+// back: from the hidden record, and from the visible list after a person edits the script.
+import { describe, expect, it } from "vitest";
+import { Task } from "../../../src/core/plan.ts";
+import { NOT_VERIFIED_HEADING, parseHandoffScript, renderHandoffScript } from "../../../src/core/script.ts";
+import type { ScriptContext } from "../../../src/core/script.ts";
+
+const task = Task.parse({
+  key: "fix-rounding",
+  title: "Round discounts",
+  goal: "Round to whole cents.",
+  files: [{ path: "src/cart.ts", lines: { start: 12, end: 15 }, note: "applyDiscount" }],
+  acceptance: [{ text: "Tests pass", command: "npm test" }],
+});
+const BASE = "0123456789abcdef0123456789abcdef01234567";
+const UNVERIFIED = [
+  "`files[0].lines`: lines 12–15 are past the end of `src/cart.ts`, which has 9 lines",
+  "`acceptance[0].command`: `npm run lint`: `package.json` has no `lint` script (it has: `test`)",
+];
+const ctx = (unverified: string[]): ScriptContext => ({
+  parent: 7,
+  branch: "handoff/7-fix-rounding",
+  dependencies: [],
+  grounding: { base: BASE, unverified },
+});
+
+describe("the not-verified list in a handoff script", () => {
+  it("is shown with the base commit and read back from the record", () => {
+    const { body } = renderHandoffScript(task, ctx(UNVERIFIED));
+    expect(body).toContain(`## ${NOT_VERIFIED_HEADING}`);
+    expect(body).toContain("at `0123456`");
+    for (const u of UNVERIFIED) expect(body).toContain(`- ${u}`);
+    const parsed = parseHandoffScript(body);
+    expect(parsed.ok && parsed.meta).toMatchObject({
+      source: "marker",
+      grounding: { base: BASE, unverified: UNVERIFIED },
+    });
+    expect(parsed.ok && parsed.task).toEqual(task);
+  });
+
+  it("is absent from a verified script, which still records its base", () => {
+    const { body } = renderHandoffScript(task, ctx([]));
+    expect(body).not.toContain(NOT_VERIFIED_HEADING);
+    const parsed = parseHandoffScript(body);
+    expect(parsed.ok && parsed.meta.grounding).toEqual({ base: BASE, unverified: [] });
+  });
+
+  it("is read from the visible text after an edit: a deleted line is no longer unverified", () => {
+    const { body } = renderHandoffScript(task, ctx(UNVERIFIED));
+    const edited = body.replace(`- ${UNVERIFIED[0]}\n`, "");
+    const parsed = parseHandoffScript(edited);
+    expect(parsed.ok && parsed.meta).toMatchObject({
+      source: "edited",
+      grounding: { base: BASE, unverified: [UNVERIFIED[1]] },
+    });
+    expect(parsed.ok && parsed.task.acceptance).toEqual(task.acceptance);
+    // Deleting the whole section clears it.
+    const cleared = body.replace(/## ⚠️ Not verified[\s\S]*?(?=\*\*Branch)/, "");
+    const again = parseHandoffScript(cleared);
+    expect(again.ok && again.meta.grounding).toEqual({ base: BASE, unverified: [] });
+  });
+});
