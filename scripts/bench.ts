@@ -11,6 +11,7 @@ import { formatTokens, formatUsd } from "../src/core/usage.ts";
 import { ROOT, startWorld } from "../test/world/index.ts";
 import { Redactor } from "../action/src/tools/redact.ts";
 import { findSecretsByShape } from "../action/src/tools/shapes.ts";
+import { groundingBench } from "./bench-grounding.ts";
 import {
   LONG_SESSION_MODEL,
   LONG_SESSION_TURNS,
@@ -154,5 +155,11 @@ async function masking(): Promise<string[]> {
   ];
 }
 
-const sections = [await worldStartup(), await caching(), await core(), await masking()];
+const sections = [
+  await worldStartup(),
+  await caching(),
+  await core(),
+  await masking(),
+  await groundingBench(timeIt),
+];
 console.log(sections.map((s) => s.join("\n")).join("\n\n"));
