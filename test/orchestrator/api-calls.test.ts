@@ -10,7 +10,8 @@
 // - starting a task: create or edit its status comment (a create is re-listed to settle a race with
 //   a worker), then one workflow dispatch;
 // - /handoff adds the plan itself: reactions, a look for an earlier plan's sub-issues, the
-//   placeholder claim (created, re-listed), the repository tree and the planner's file reads, and
+//   placeholder claim (created, re-listed), the base branch's commit (the plan is pinned to it), the
+//   repository tree and the planner's file reads (the grounding check reuses them), and
 //   per task an issue, a sub-issue link and its dependencies. Model calls are not GitHub calls: the
 //   planner makes 4 here.
 import { afterEach, describe, expect, it } from "vitest";
@@ -67,7 +68,7 @@ async function measure(action: () => Promise<unknown>): Promise<Tally> {
  * test asks for the README to be updated.
  */
 const FIGURES = {
-  plan: { total: 38, writes: 16 },
+  plan: { total: 40, writes: 16 },
   prOpened: { total: 10, writes: 1 },
   runSucceeded: { total: 14, writes: 3 },
   runFailed: { total: 15, writes: 3 },
