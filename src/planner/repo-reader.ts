@@ -1,6 +1,7 @@
-// Read-only access to one commit of a repository through the GitHub API, with the caps that keep
-// a planning session cheap: one tree call, cached blobs, and bounded file sizes and search scans.
-import type { RepoGateway } from "../github/gateway.ts";
+// Read-only access to one commit of a repository, with the caps that keep a planning session cheap:
+// one tree call, cached blobs, and bounded file sizes and search scans. Where the commit comes from
+// is a TreeSource: the GitHub API (RepoGateway) for the App, local git (src/local/repo.ts) for the
+// `handoff` command.
 
 export interface RepoReaderLimits {
   /** Files larger than this are not read (bytes). */
@@ -21,6 +22,13 @@ export interface TreeFile {
 
 const SHA_RE = /^[0-9a-f]{40}$/;
 
+/** What the reader needs of a repository: a branch's commit, one commit's whole tree, blobs by id. */
+export interface TreeSource {
+  branchCommit(branch: string): Promise<string | undefined>;
+  tree(ref: string): Promise<{ path: string; sha: string; size: number; type: string; mode?: string }[]>;
+  blobText(sha: string): Promise<string>;
+}
+
 export class RepoReader {
   #commit?: Promise<string | undefined>;
   #tree?: Promise<TreeFile[]>;
@@ -30,7 +38,7 @@ export class RepoReader {
   #searchFetches = 0;
 
   constructor(
-    private readonly gw: RepoGateway,
+    private readonly gw: TreeSource,
     readonly ref: string,
     readonly limits: RepoReaderLimits = DEFAULT_READER_LIMITS,
   ) {}
@@ -93,4 +101,19 @@ export class RepoReader {
     this.#searchFetches++;
     return true;
   }
+}
+
+/** The repository's agent briefs (AGENTS.md, README.md, …) that exist and can be read. */
+export async function readContextFiles(
+  reader: RepoReader,
+  paths: readonly string[],
+): Promise<{ path: string; text: string }[]> {
+  const out: { path: string; text: string }[] = [];
+  for (const path of paths) {
+    const file = await reader.find(path);
+    if (!file) continue;
+    const got = await reader.text(file);
+    if ("text" in got) out.push({ path, text: got.text });
+  }
+  return out;
 }

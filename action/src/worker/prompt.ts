@@ -24,7 +24,8 @@ export interface WorkerPromptInput {
   /** The sub-issue's title and body: the handoff script as people and the orchestrator wrote it. */
   title: string;
   script: string;
-  issue: number;
+  /** The sub-issue on GitHub; absent when the script comes from a local plan or file. */
+  issue?: number;
   branch: string;
   base: string;
   /** What earlier attempts left on this branch (`git log --oneline`), if anything. */
@@ -36,7 +37,7 @@ export interface WorkerPromptInput {
 
 export function workerUserPrompt(input: WorkerPromptInput): string {
   const parts = [
-    `Your task is issue #${input.issue}: ${sanitizeUntrusted(input.title, { maxChars: 300 })}`,
+    `Your task${input.issue !== undefined ? ` is issue #${input.issue}` : ""}: ${sanitizeUntrusted(input.title, { maxChars: 300 })}`,
     `You are on branch \`${input.branch}\`, created from \`${input.base}\`.`,
     `<handoff-script>\n${sanitizeUntrusted(input.script, { maxChars: 40_000 })}\n</handoff-script>`,
   ];

@@ -2,41 +2,26 @@
 // the task branch, check the acceptance commands independently, push, open or update the PR,
 // report on the sub-issue and the parent's rollup. Re-running the same job reuses branch and PR.
 import type Anthropic from "@anthropic-ai/sdk";
-import { permissionAllows, priceTable, resolveModel, type Config } from "../../../src/core/config.ts";
-import type { AcceptanceCriterion, Task } from "../../../src/core/plan.ts";
+import { permissionAllows, resolveModel, type Config } from "../../../src/core/config.ts";
+import type { Task } from "../../../src/core/plan.ts";
 import { pullTitle, renderPullBody } from "../../../src/core/pull-body.ts";
-import {
-  taskBranch,
-  type AcceptanceRun,
-  type StatusRecord,
-  type WorkerResult,
-} from "../../../src/core/records.ts";
+import { taskBranch, type StatusRecord, type WorkerResult } from "../../../src/core/records.ts";
 import { parseHandoffScript } from "../../../src/core/script.ts";
 import { derivePlan } from "../../../src/core/state.ts";
 import { statusOf, type RepoGateway } from "../../../src/github/gateway.ts";
 import { findStatus, isBot, readParentState } from "../../../src/github/snapshot.ts";
-import { runToolLoop, type LoopEvent, type LoopResult, type LoopTool } from "../../../src/llm/loop.ts";
+import type { LoopEvent } from "../../../src/llm/loop.ts";
 import type { Logger, OrchestratorEnv } from "../../../src/orchestrator/env.ts";
 import { postNoticeOnce } from "../../../src/orchestrator/notices.ts";
 import { reconcile } from "../../../src/orchestrator/reconcile.ts";
 import { StatusClaimLost, writeStatus } from "../../../src/orchestrator/status-writer.ts";
 import { withEarlier } from "../../../src/orchestrator/dispatch.ts";
-import type { CommandResult, FinishInput } from "../tools/index.ts";
+import type { FinishInput } from "../tools/index.ts";
 import type { Git } from "./git.ts";
 import { readinessOf } from "./prerequisites.ts";
-import { workerSystemPrompt, workerUserPrompt } from "./prompt.ts";
+import { buildResult, commitSummaryLine, runSetup, workSession, type AgentTools } from "./work-task.ts";
 
-/** The agent's tools and the harness's own command runner, sharing one scrubbed, guarded environment. */
-export interface AgentTools {
-  tools: Record<string, LoopTool>;
-  redact: (text: string) => string;
-  /** Finds credentials in `text` by their shape, so that `redact` masks them from then on. */
-  learn: (text: string) => Promise<void>;
-  /** Runs setup and acceptance commands exactly as the agent's bash would. */
-  runCommand: (command: string, opts: { timeoutMs: number }) => Promise<CommandResult>;
-  /** Tool notes for the system prompt. */
-  guidance: string;
-}
+export type { AgentTools } from "./work-task.ts";
 
 /** Who started this run, as the event says: a dispatch, or a person adding the trigger label. */
 export type WorkerTrigger =
@@ -194,50 +179,6 @@ async function requirePermitted(deps: WorkerDeps, login: string, did: string): P
     );
 }
 
-async function runAcceptance(
-  deps: WorkerDeps,
-  criteria: AcceptanceCriterion[],
-  agent: AgentTools,
-): Promise<AcceptanceRun[]> {
-  const runs: AcceptanceRun[] = [];
-  for (const c of criteria) {
-    if (!c.command) continue;
-    const r = await agent.runCommand(c.command, {
-      timeoutMs: deps.config.limits.commandTimeoutSeconds * 1000,
-    });
-    runs.push({
-      text: c.text,
-      command: agent.redact(c.command),
-      passed: r.exitCode === 0 && !r.timedOut,
-      exitCode: r.timedOut ? null : r.exitCode,
-      durationMs: r.durationMs,
-      outputTail: agent.redact(r.output.slice(-4000)),
-    });
-  }
-  return runs;
-}
-
-function stopMessage(loop: LoopResult, budget: Config["limits"]["worker"]): string | undefined {
-  switch (loop.stop) {
-    case "finished":
-      return undefined;
-    case "max_turns":
-      return `the session used all ${budget.maxTurns} turns`;
-    case "max_tokens":
-      return `the session reached its budget of ${budget.maxTokens} tokens`;
-    case "max_cost":
-      return `the session reached its cost budget of $${budget.maxCostUsd}`;
-    case "timeout":
-      return `the session ran out of time (${budget.timeoutMinutes} min)`;
-    case "end_turn":
-      return "the agent stopped without calling finish";
-    case "refusal":
-      return `the model declined: ${loop.error ?? ""}`;
-    default:
-      return `the model API failed: ${loop.error ?? loop.stop}`;
-  }
-}
-
 export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<WorkerOutcome> {
   const { gw, git, config } = deps;
   let ctx: TaskContext;
@@ -292,61 +233,26 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
     const { reused } = await git.checkoutTaskBranch(branch, base);
     const previousCommits = reused ? await git.commitsSince(base) : "";
 
-    for (const command of config.worker.setup) {
-      const r = await agent.runCommand(command, { timeoutMs: config.limits.commandTimeoutSeconds * 1000 });
-      if (r.exitCode !== 0 || r.timedOut) {
-        throw new Error(
-          `setup command \`${command}\` ${r.timedOut ? "timed out" : `exited with ${r.exitCode}`}: ${agent.redact(r.output.slice(-1500))}`,
-        );
-      }
-    }
-
-    const loop = await runToolLoop({
-      client: deps.anthropic(),
-      model,
-      system: workerSystemPrompt(agent.guidance),
-      prompt: workerUserPrompt({
-        title: ctx.script.title,
-        script: ctx.script.body,
+    await runSetup(config, agent);
+    const session = await workSession(
+      { config, anthropic: deps.anthropic, agent, now: deps.now, onEvent: deps.onEvent },
+      {
+        task,
+        script: ctx.script,
         issue: req.issue,
         branch,
         base,
         previousCommits,
         feedback: req.feedback,
-      }),
-      tools: agent.tools,
-      terminalTool: "finish",
-      budget: {
-        maxTurns: budget.maxTurns,
-        maxTokens: budget.maxTokens,
-        maxCostUsd: budget.maxCostUsd,
-        deadline: deps.now().getTime() + budget.timeoutMinutes * 60_000,
+        model,
+        budget,
       },
-      price: priceTable(config)[model],
-      maxOutputTokens: 16_000,
-      toolOutputChars: config.limits.toolOutputChars,
-      now: () => deps.now().getTime(),
-      onEvent: deps.onEvent,
-    });
-
-    // The session's own words go into the commit, the PR and the status: credentials in them are masked.
-    await agent.learn(
-      [
-        finish?.summary,
-        finish?.changes,
-        finish?.verification,
-        ...(finish?.follow_ups ?? []),
-        ...(finish?.learnings ?? []),
-        loop.lastText,
-        ...task.acceptance.map((c) => c.command ?? ""),
-      ].join("\n"),
+      () => finish,
     );
-    const acceptance = await runAcceptance(deps, task.acceptance, agent);
     const staged = await git.stageAll();
     if (staged.length) {
-      const summaryLine = finish?.summary.split("\n")[0] ?? "partial work";
       await git.commit(
-        `${task.title}\n\n${agent.redact(summaryLine)}\n\nHandoff-Task: ${task.key}\nRefs #${req.issue}`,
+        `${task.title}\n\n${commitSummaryLine(session, agent.redact)}\n\nHandoff-Task: ${task.key}\nRefs #${req.issue}`,
       );
     }
     const smuggled = await git.protectedChangesSince(base);
@@ -355,38 +261,7 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
       await git.revertProtected(base, smuggled);
     }
     const filesChanged = await git.filesChangedSince(base);
-    const stopped = stopMessage(loop, budget);
-    const failedChecks = acceptance.filter((a) => !a.passed);
-    const error =
-      filesChanged.length === 0
-        ? `no changes were made${stopped ? ` (${stopped})` : ""}`
-        : (stopped ??
-          (failedChecks.length
-            ? `${failedChecks.length} of ${acceptance.length} acceptance commands failed`
-            : undefined));
-    result = {
-      v: 1,
-      key: task.key,
-      outcome: error ? "failed" : "succeeded",
-      stopReason: loop.stop,
-      summary: agent
-        .redact(
-          finish?.summary ??
-            (loop.lastText ? `Partial: ${loop.lastText}` : "The session ended without a summary."),
-        )
-        .slice(0, 4000),
-      changes: agent.redact(finish?.changes ?? "").slice(0, 8000),
-      verification: agent.redact(finish?.verification ?? "").slice(0, 4000),
-      followUps: (finish?.follow_ups ?? []).map(agent.redact).slice(0, 20),
-      learnings: (finish?.learnings ?? []).map(agent.redact).slice(0, 20),
-      acceptance,
-      filesChanged: filesChanged.slice(0, 500),
-      model,
-      turns: loop.turns,
-      usage: loop.usage,
-      costUsd: loop.costUsd,
-      ...(error ? { error } : {}),
-    };
+    result = buildResult({ task, model, budget }, session, filesChanged, agent.redact);
 
     if (filesChanged.length) {
       // Nothing is lost: failing work is pushed too, and its PR opens as a draft.
