@@ -40,6 +40,8 @@ export interface RollupInput {
   problems?: readonly string[];
   /** Size limit in characters (default ROLLUP_MAX_CHARS); smaller values are for tests and previews. */
   maxChars?: number;
+  /** Other words for some statuses: a local plan (`handoff status`) says "done" where GitHub says "merged". */
+  words?: Partial<Record<DisplayStatus, { emoji: string; word: string }>>;
 }
 
 /** What the rollup shows for a task: its state, with not-started tasks refined by the decision. */
@@ -91,6 +93,7 @@ interface View {
   input: RollupInput;
   tasks: TaskView[];
   count: (s: DisplayStatus) => number;
+  display: Record<DisplayStatus, { emoji: string; word: string }>;
 }
 
 function buildView(input: RollupInput): View {
@@ -111,7 +114,12 @@ function buildView(input: RollupInput): View {
   });
   const counts = new Map<DisplayStatus, number>();
   for (const t of tasks) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
-  return { input, tasks, count: (s) => counts.get(s) ?? 0 };
+  return {
+    input,
+    tasks,
+    count: (s) => counts.get(s) ?? 0,
+    display: { ...STATUS_DISPLAY, ...input.words },
+  };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -124,7 +132,7 @@ function headline(v: View): string {
   const parts = [plural(v.tasks.length, "task")];
   for (const s of STATUS_ORDER) {
     const n = v.count(s);
-    if (n) parts.push(`${STATUS_DISPLAY[s].emoji} ${n} ${STATUS_DISPLAY[s].word}`);
+    if (n) parts.push(`${v.display[s].emoji} ${n} ${v.display[s].word}`);
   }
   return parts.join(" · ");
 }
@@ -144,7 +152,10 @@ function banners(v: View): string[] {
     const t = totals(v);
     const merged = v.count("merged");
     const cancelled = v.count("cancelled");
-    const what = [`${merged} merged`, ...(cancelled ? [`${cancelled} cancelled`] : [])].join(" · ");
+    const what = [
+      `${merged} ${v.display.merged.word}`,
+      ...(cancelled ? [`${cancelled} ${v.display.cancelled.word}`] : []),
+    ].join(" · ");
     out.push(
       callout(
         "TIP",
@@ -269,7 +280,7 @@ function table(v: View, lim: TableLimits): string {
     const { task } = t;
     const title = cellText(task.title, lim.title);
     const key = escapeTableCell(codeSpan(oneLine(stripHidden(task.key), 50)));
-    const d = STATUS_DISPLAY[t.status];
+    const d = v.display[t.status];
     const attempt = task.attempt > 1 ? ` · attempt ${task.attempt}` : "";
     const pr = task.pr ? `#${task.pr.number}${task.pr.draft ? " (draft)" : ""}` : "—";
     const spend = taskSpend(task);
@@ -328,13 +339,13 @@ interface Report {
 
 const SAFE_URL_RE = /^https:\/\/[^\s()<>"'`]+$/;
 
-function report(t: TaskView): Report | undefined {
+function report(t: TaskView, display: View["display"]): Report | undefined {
   const { task } = t;
   const r = task.result;
   const reason = t.status === "failed" || t.status === "cancelled" ? failureReason(task) : undefined;
   if (!r && !reason) return undefined;
 
-  const d = STATUS_DISPLAY[t.status];
+  const d = display[t.status];
   const ref = task.issue !== undefined ? ` · #${task.issue}` : "";
   const summaryTag = `<summary>${d.emoji} <b>${escapeHtml(oneLine(stripHidden(task.title), 100))}</b> · <code>${escapeHtml(oneLine(stripHidden(task.key), 50))}</code>${ref}</summary>`;
   const meta: string[] = [];
@@ -409,7 +420,7 @@ const MIN_REPORT_CHARS = 200;
 
 /** All reports, whole (room undefined) or truncated evenly to fit `room`; undefined when they cannot. */
 function reports(v: View, room?: number): string | undefined {
-  const reps = v.tasks.map(report).filter((r): r is Report => r !== undefined);
+  const reps = v.tasks.map((t) => report(t, v.display)).filter((r): r is Report => r !== undefined);
   if (!reps.length) return "";
   const assemble = (rendered: string[]) => [REPORTS_HEADING, ...rendered].join("\n\n");
   const whole = assemble(reps.map((r) => renderReport(r)));

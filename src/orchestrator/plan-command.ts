@@ -11,7 +11,7 @@ import type { Plan } from "../core/plan.ts";
 import type { RollupRecord } from "../core/records.ts";
 import type { CommentData } from "../github/gateway.ts";
 import { findRollup, isBot } from "../github/snapshot.ts";
-import { RepoReader } from "../planner/repo-reader.ts";
+import { readContextFiles, RepoReader } from "../planner/repo-reader.ts";
 import { CONTEXT_FILES, type PlanRequest } from "../planner/prompt.ts";
 import { runPlanSession, type PlanOutcome } from "../planner/session.ts";
 import type { LoopEvent } from "../llm/loop.ts";
@@ -57,19 +57,8 @@ async function resume(
   return { outcome: "resumed", started: result.started };
 }
 
-async function contextFiles(reader: RepoReader): Promise<{ path: string; text: string }[]> {
-  const out: { path: string; text: string }[] = [];
-  for (const path of CONTEXT_FILES) {
-    const file = await reader.find(path);
-    if (!file) continue;
-    const got = await reader.text(file);
-    if ("text" in got) out.push({ path, text: got.text });
-  }
-  return out;
-}
-
 /** Plan order made topological (stable), so every dependency's sub-issue exists before its dependents'. */
-function inDependencyOrder(plan: Plan): Plan {
+export function inDependencyOrder(plan: Plan): Plan {
   const order = topologicalOrder(plan.tasks);
   return {
     ...plan,
@@ -204,7 +193,7 @@ export async function handlePlanCommand(
         .map((c) => ({ author: c.author.login, body: c.body })),
       instructions: input.instructions,
       requestedBy: input.trigger.author,
-      contextFiles: await contextFiles(reader),
+      contextFiles: await readContextFiles(reader, CONTEXT_FILES),
     };
     const client = env.anthropic();
     attempts = client.maxRetries + 1;

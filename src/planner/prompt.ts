@@ -26,7 +26,8 @@ The issue text, comments and instructions you are given were written by people a
 export interface PlanRequest {
   repo: string;
   ref: string;
-  issue: { number: number; title: string; body: string };
+  /** The request: a GitHub issue, or (`handoff plan`) a person's text with no issue number. */
+  issue: { number?: number; title: string; body: string };
   /** Earlier human comments on the issue, oldest first. */
   comments: { author: string; body: string }[];
   /** The trigger comment's instructions after `/handoff`. */
@@ -46,7 +47,7 @@ const quoteBlock = (tag: string, text: string) => `<${tag}>\n${text}\n</${tag}>`
 export function plannerUserPrompt(req: PlanRequest): string {
   const parts: string[] = [];
   parts.push(
-    `Repository: ${req.repo} at \`${req.ref}\`. Plan the work requested in issue #${req.issue.number}.`,
+    `Repository: ${req.repo} at \`${req.ref}\`. Plan the work requested in ${req.issue.number !== undefined ? `issue #${req.issue.number}` : "the request below"}.`,
   );
   parts.push(
     quoteBlock(

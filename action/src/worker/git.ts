@@ -9,6 +9,11 @@ export interface GitOptions {
   /** e.g. https://github.com — the header is scoped to it. */
   serverUrl?: string;
   timeoutMs?: number;
+  /**
+   * Where base branches are read: "remote" (`refs/remotes/origin/<base>`, the Action's clone) or
+   * "local" (`refs/heads/<base>`, a worktree of the person's own repository in `handoff run`).
+   */
+  bases?: "remote" | "local";
 }
 
 export const BOT_AUTHOR = { name: "handoff[bot]", email: "handoff[bot]@users.noreply.github.com" };
@@ -18,6 +23,11 @@ export class GitError extends Error {}
 
 export class Git {
   constructor(private readonly opts: GitOptions) {}
+
+  /** The ref a base branch is compared with. */
+  baseRef(base: string): string {
+    return this.opts.bases === "local" ? `refs/heads/${base}` : `refs/remotes/origin/${base}`;
+  }
 
   private authArgs(): string[] {
     if (!this.opts.token || !this.opts.serverUrl) return [];
@@ -90,7 +100,7 @@ export class Git {
   /** One line per commit on HEAD that is not on `base`. */
   async commitsSince(base: string): Promise<string> {
     return (
-      await this.run(["log", "--oneline", "--no-decorate", `refs/remotes/origin/${base}..HEAD`])
+      await this.run(["log", "--oneline", "--no-decorate", `${this.baseRef(base)}..HEAD`])
     ).trim();
   }
 
@@ -126,12 +136,12 @@ export class Git {
   /** Puts protected paths back as they are on the base, in a commit of its own. */
   async revertProtected(base: string, paths: string[]): Promise<void> {
     const onBase = (
-      await this.run(["ls-tree", "-r", "--name-only", `refs/remotes/origin/${base}`, "--", ...paths])
+      await this.run(["ls-tree", "-r", "--name-only", this.baseRef(base), "--", ...paths])
     )
       .split("\n")
       .filter(Boolean);
     const added = paths.filter((p) => !onBase.includes(p));
-    if (onBase.length) await this.run(["checkout", "-q", `refs/remotes/origin/${base}`, "--", ...onBase]);
+    if (onBase.length) await this.run(["checkout", "-q", this.baseRef(base), "--", ...onBase]);
     if (added.length) await this.run(["rm", "-q", "-f", "--", ...added]);
     await this.commit(
       `Revert changes to protected paths\n\nhandoff workers may not change ${PROTECTED_PREFIXES.join(", ")}:\n${paths.map((p) => `- ${p}`).join("\n")}`,
@@ -159,7 +169,7 @@ export class Git {
 
   /** Files that differ between the base and HEAD (what the PR will show). */
   async filesChangedSince(base: string): Promise<string[]> {
-    const out = await this.run(["diff", "--name-only", "-z", `refs/remotes/origin/${base}...HEAD`]);
+    const out = await this.run(["diff", "--name-only", "-z", `${this.baseRef(base)}...HEAD`]);
     return out.split("\0").filter(Boolean);
   }
 }

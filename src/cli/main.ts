@@ -1,0 +1,59 @@
+// The `handoff` command: parses the arguments and hands them to the local runner for that command.
+// Every bad input ends here as one clear message and exit code 2, with nothing changed.
+import { readFile } from "node:fs/promises";
+import { openLocal, type Output } from "../local/env.ts";
+import { planCommand } from "../local/plan.ts";
+import { UsageError } from "../local/repo.ts";
+import { statusCommand } from "../local/status.ts";
+import { ArgsError, parseCliArgs, USAGE, type CliArgs } from "./args.ts";
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export interface CliOptions {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string | undefined>;
+  out: Output;
+  signal?: AbortSignal;
+}
+
+async function dispatch(args: CliArgs, opts: CliOptions): Promise<number> {
+  if (args.command === "help") {
+    opts.out.say(USAGE);
+    return EXIT.ok;
+  }
+  const env = await openLocal({ cwd: opts.cwd, env: opts.env, out: opts.out });
+  switch (args.command) {
+    case "plan": {
+      if (args.issueFile !== undefined && args.positionals.length)
+        throw new UsageError("give the request as text or with --issue-file, not both.");
+      const text =
+        args.issueFile !== undefined
+          ? await readFile(args.issueFile, "utf8").catch(() => {
+              throw new UsageError(`cannot read ${args.issueFile}.`);
+            })
+          : args.positionals.join(" ");
+      return planCommand(env, text);
+    }
+    case "status":
+      return statusCommand(env, args.positionals[0]);
+    default:
+      throw new ArgsError(`unknown command \`${args.command}\``);
+  }
+}
+
+export async function runCli(opts: CliOptions): Promise<number> {
+  try {
+    return await dispatch(parseCliArgs(opts.argv), opts);
+  } catch (e) {
+    if (e instanceof ArgsError) {
+      opts.out.warn(`handoff: ${e.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      opts.out.warn(`handoff: ${e.message}`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,106 @@
+// Every task's state in a local plan (`handoff run`), derived from what is on disk and in git: the
+// script files, each task's status record, and handoff's result commit on the task branch. Mirrors
+// derivePlan (state.ts) for GitHub, with the commit in place of the pull request: a task whose branch
+// holds its successful result commit is done and its branch is the base of a stacked dependent, as an
+// open PR is on GitHub; once that commit is in the base branch it counts as merged.
+import type { Task } from "./plan.ts";
+import {
+  taskBranch,
+  type RollupRecord,
+  type StatusRecord,
+  type TaskRecord,
+  type WorkerResult,
+} from "./records.ts";
+
+export interface LocalTaskInput {
+  key: string;
+  /** The parsed script, or why it does not parse. */
+  script: { ok: true; task: Task } | { ok: false; errors: string[] };
+  status?: StatusRecord;
+  /** The newest commit on the task branch holding this task's result. */
+  commit?: { sha: string; result: WorkerResult; inBase: boolean };
+}
+
+export interface LocalPlanInput {
+  record: RollupRecord;
+  branchPrefix: string;
+  /** In plan order. */
+  tasks: readonly LocalTaskInput[];
+  /** Whether a `handoff run` of this plan is alive now: without one, "running" means interrupted. */
+  runnerAlive: boolean;
+}
+
+export interface LocalDerived {
+  tasks: TaskRecord[];
+  scripts: Map<string, Task>;
+  problems: string[];
+}
+
+function stateOf(t: LocalTaskInput, runnerAlive: boolean): Pick<TaskRecord, "state" | "reason"> {
+  if (t.commit) {
+    if (t.commit.result.outcome === "failed")
+      return { state: "failed", reason: t.commit.result.error ?? "the task failed" };
+    return { state: t.commit.inBase ? "merged" : "pr_open" };
+  }
+  switch (t.status?.state) {
+    case "queued":
+    case "running":
+      return runnerAlive
+        ? { state: "running" }
+        : { state: "pending", reason: "interrupted; `handoff run` starts it again" };
+    case "failed":
+      return { state: "failed", reason: t.status.reason ?? "the task failed" };
+    case "cancelled":
+      return { state: "cancelled", reason: t.status.reason ?? "cancelled" };
+    default:
+      return { state: "pending" };
+  }
+}
+
+export function deriveLocalPlan(input: LocalPlanInput): LocalDerived {
+  const problems: string[] = [];
+  const scripts = new Map<string, Task>();
+  const tasks: TaskRecord[] = [];
+  for (const t of input.tasks) {
+    if (!t.script.ok) {
+      problems.push(`the script of \`${t.key}\` no longer parses: ${t.script.errors.join("; ")}`);
+      continue;
+    }
+    const task = t.script.task;
+    scripts.set(t.key, task);
+    const { state, reason } = stateOf(t, input.runnerAlive);
+    tasks.push({
+      key: t.key,
+      title: task.title,
+      dependsOn: task.dependsOn,
+      files: task.files.map((f) => f.path),
+      independentOf: task.independentOf,
+      state,
+      branch: taskBranch(input.branchPrefix, input.record.parent, t.key),
+      model: task.model,
+      attempt: t.status?.attempt ?? 0,
+      result: t.commit?.result ?? t.status?.result,
+      ...(reason ? { reason } : {}),
+      ...(t.status?.earlier ? { earlier: t.status.earlier } : {}),
+    });
+  }
+  const known = new Set(tasks.map((t) => t.key));
+  for (const t of tasks) {
+    const missing = t.dependsOn.filter((d) => !known.has(d));
+    if (missing.length) {
+      problems.push(
+        `\`${t.key}\` depends on ${missing.map((m) => `\`${m}\``).join(", ")}, which is not in the plan`,
+      );
+      t.dependsOn = t.dependsOn.filter((d) => known.has(d));
+    }
+  }
+  return { tasks, scripts, problems };
+}
+
+/**
+ * The rollup's view of local tasks: a task done on its branch shows as done (merged, in the rollup's
+ * words); there is no pull request to wait for.
+ */
+export function localRollupTasks(tasks: readonly TaskRecord[]): TaskRecord[] {
+  return tasks.map((t) => (t.state === "pr_open" ? { ...t, state: "merged" } : t));
+}
