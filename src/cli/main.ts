@@ -4,6 +4,8 @@ import { readFile } from "node:fs/promises";
 import { openLocal, type Output } from "../local/env.ts";
 import { planCommand } from "../local/plan.ts";
 import { UsageError } from "../local/repo.ts";
+import { runPlan } from "../local/run.ts";
+import { runScript } from "../local/script-run.ts";
 import { statusCommand } from "../local/status.ts";
 import { ArgsError, parseCliArgs, USAGE, type CliArgs } from "./args.ts";
 
@@ -34,6 +36,30 @@ async function dispatch(args: CliArgs, opts: CliOptions): Promise<number> {
             })
           : args.positionals.join(" ");
       return planCommand(env, text);
+    }
+    case "run": {
+      const budget = {
+        ...(args.maxTurns ? { maxTurns: args.maxTurns } : {}),
+        ...(args.maxTokens ? { maxTokens: args.maxTokens } : {}),
+        ...(args.maxCostUsd ? { maxCostUsd: args.maxCostUsd } : {}),
+        ...(args.timeoutMinutes ? { timeoutMinutes: args.timeoutMinutes } : {}),
+      };
+      const common = {
+        budget,
+        ...(args.parallel ? { parallel: args.parallel } : {}),
+        ...(args.model ? { model: args.model } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      };
+      if (args.script !== undefined) {
+        if (args.positionals.length || args.only)
+          throw new UsageError("--script runs one script file; give no plan id or --only with it.");
+        return runScript(env, args.script, common);
+      }
+      return runPlan(env, {
+        ...common,
+        ...(args.positionals[0] !== undefined ? { id: args.positionals[0] } : {}),
+        ...(args.only ? { only: args.only } : {}),
+      });
     }
     case "status":
       return statusCommand(env, args.positionals[0]);

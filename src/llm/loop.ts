@@ -43,7 +43,9 @@ export type StopReason =
   | "max_cost"
   | "timeout"
   | "refusal"
-  | "error";
+  | "error"
+  /** The caller's signal stopped the session (Ctrl-C in `handoff run`). */
+  | "interrupted";
 
 export interface LoopEvent {
   type: "turn";
@@ -71,6 +73,8 @@ export interface LoopOptions {
   onEvent?: (e: LoopEvent) => void;
   /** Prompt caching (default on); off only to measure what it saves. */
   cache?: boolean;
+  /** Stops the session: the call or tool in flight is aborted and the loop ends "interrupted". */
+  signal?: AbortSignal;
 }
 
 export interface LoopResult {
@@ -165,7 +169,12 @@ export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
     lastText,
   });
 
+  /** The deadline, and the caller's stop when there is one. */
+  const bounded = (ms: number) =>
+    opts.signal ? AbortSignal.any([AbortSignal.timeout(ms), opts.signal]) : AbortSignal.timeout(ms);
+
   for (;;) {
+    if (opts.signal?.aborted) return result("interrupted");
     if (turns >= budget.maxTurns) return result("max_turns");
     const remainingMs = budget.deadline - now();
     if (remainingMs <= 0) return result("timeout");
@@ -194,10 +203,11 @@ export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
             tools,
             messages: cache ? withMovingBreakpoints(messages) : messages,
           },
-          { signal: AbortSignal.timeout(remainingMs) },
+          { signal: bounded(remainingMs) },
         )
         .finalMessage();
     } catch (e) {
+      if (opts.signal?.aborted) return result("interrupted");
       if (now() >= budget.deadline) return result("timeout");
       return result("error", errorMessage(e));
     }
@@ -257,7 +267,7 @@ export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
         };
       } else {
         try {
-          outcome = await tool.run(use.input, AbortSignal.timeout(Math.max(1, budget.deadline - now())));
+          outcome = await tool.run(use.input, bounded(Math.max(1, budget.deadline - now())));
         } catch (e) {
           outcome = { content: `Tool failed: ${errorMessage(e)}`, isError: true };
         }

@@ -18,7 +18,7 @@ export interface LocalState {
   runnerAlive: boolean;
 }
 
-export async function readLocalState(env: LocalEnv, id: number, selfRunning = false): Promise<LocalState> {
+export async function readLocalState(env: LocalEnv, id: number): Promise<LocalState> {
   const plan = await env.store.readPlan(id);
   const prefix = env.config.branches.prefix;
   const files = new Map<string, ScriptFile>();
@@ -40,7 +40,8 @@ export async function readLocalState(env: LocalEnv, id: number, selfRunning = fa
       : { ok: false as const, errors: parsed.errors };
     inputs.push({ key, script, ...(status ? { status } : {}), ...(commit ? { commit } : {}) });
   }
-  const runnerAlive = selfRunning || (await runnerPid(env.store.dir(id))) !== undefined;
+  // Another live `handoff run` of this plan (never this process): without one, "running" was interrupted.
+  const runnerAlive = (await runnerPid(env.store.dir(id))) !== undefined;
   const derived = deriveLocalPlan({ record: plan.rollup, branchPrefix: prefix, tasks: inputs, runnerAlive });
   return { id, plan, derived, files, runnerAlive };
 }

@@ -99,9 +99,7 @@ export class Git {
 
   /** One line per commit on HEAD that is not on `base`. */
   async commitsSince(base: string): Promise<string> {
-    return (
-      await this.run(["log", "--oneline", "--no-decorate", `${this.baseRef(base)}..HEAD`])
-    ).trim();
+    return (await this.run(["log", "--oneline", "--no-decorate", `${this.baseRef(base)}..HEAD`])).trim();
   }
 
   async headSha(): Promise<string> {
@@ -135,9 +133,7 @@ export class Git {
 
   /** Puts protected paths back as they are on the base, in a commit of its own. */
   async revertProtected(base: string, paths: string[]): Promise<void> {
-    const onBase = (
-      await this.run(["ls-tree", "-r", "--name-only", this.baseRef(base), "--", ...paths])
-    )
+    const onBase = (await this.run(["ls-tree", "-r", "--name-only", this.baseRef(base), "--", ...paths]))
       .split("\n")
       .filter(Boolean);
     const added = paths.filter((p) => !onBase.includes(p));
@@ -148,7 +144,7 @@ export class Git {
     );
   }
 
-  async commit(message: string): Promise<string> {
+  async commit(message: string, opts: { allowEmpty?: boolean } = {}): Promise<string> {
     await this.run([
       "-c",
       `user.name=${BOT_AUTHOR.name}`,
@@ -157,6 +153,7 @@ export class Git {
       "commit",
       "-q",
       "--no-verify",
+      ...(opts.allowEmpty ? ["--allow-empty"] : []),
       "-m",
       message,
     ]);

@@ -72,6 +72,8 @@ export function stopMessage(loop: LoopResult, budget: WorkerBudget): string | un
       return "the agent stopped without calling finish";
     case "refusal":
       return `the model declined: ${loop.error ?? ""}`;
+    case "interrupted":
+      return "the session was interrupted";
     default:
       return `the model API failed: ${loop.error ?? loop.stop}`;
   }
@@ -97,6 +99,8 @@ export interface SessionDeps {
   agent: AgentTools;
   now: () => Date;
   onEvent?: (e: LoopEvent) => void;
+  /** Stops the session (Ctrl-C in `handoff run`). */
+  signal?: AbortSignal;
 }
 
 export interface SessionOutcome {
@@ -140,6 +144,7 @@ export async function workSession(
     toolOutputChars: config.limits.toolOutputChars,
     now: () => deps.now().getTime(),
     onEvent: deps.onEvent,
+    ...(deps.signal ? { signal: deps.signal } : {}),
   });
   const finish = finished();
   // The session's own words go into the commit, the PR and the status: credentials in them are masked.
