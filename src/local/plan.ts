@@ -38,6 +38,7 @@ export function renderScripts(
   plan: Pick<Plan, "tasks">,
   parent: number,
   prefix: string,
+  grounding?: RollupRecord["grounding"],
 ): Map<string, ScriptFile> {
   const scripts = new Map<string, ScriptFile>();
   for (const task of plan.tasks) {
@@ -48,6 +49,9 @@ export function renderScripts(
         branch: taskBranch(prefix, parent, task.key),
         model: task.model,
         dependencies: task.dependsOn.map((key) => ({ key, branch: taskBranch(prefix, parent, key) })),
+        ...(grounding
+          ? { grounding: { base: grounding.base, unverified: grounding.unverified[task.key] ?? [] } }
+          : {}),
       }),
     );
   }
@@ -107,9 +111,12 @@ export async function planCommand(env: LocalEnv, requestText: string): Promise<n
     planner: { model: outcome.model, turns: outcome.turns, usage: outcome.usage, costUsd: outcome.costUsd },
     tasks: plan.tasks.map((t) => ({ key: t.key })),
     pending: [],
+    ...(outcome.grounding
+      ? { grounding: { base: outcome.grounding.base, unverified: outcome.grounding.unverified } }
+      : {}),
   };
   const file: PlanFile = { v: 1, base, commit, request, rollup: record };
-  await env.store.writePlan(id, file, renderScripts(plan, id, env.config.branches.prefix));
+  await env.store.writePlan(id, file, renderScripts(plan, id, env.config.branches.prefix, record.grounding));
   printPlan(env, id, plan.tasks, outcome.costUsd ?? 0);
   return 0;
 }

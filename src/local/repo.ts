@@ -112,17 +112,30 @@ export class LocalRepo implements TreeSource {
 
   // ---- TreeSource: the planner reads the commit it plans against, never the working tree's edits.
 
-  async tree(ref: string): Promise<{ path: string; sha: string; size: number; type: string }[]> {
+  branchCommit(branch: string): Promise<string | undefined> {
+    return this.revParse(`refs/heads/${branch}`);
+  }
+
+  async tree(
+    ref: string,
+  ): Promise<{ path: string; sha: string; size: number; type: string; mode: string }[]> {
     const out = await this.git.run(["ls-tree", "-r", "-l", "-z", "--full-tree", ref]);
     return out
       .split("\0")
       .filter(Boolean)
       .flatMap((entry) => {
         // <mode> SP <type> SP <object> SP+ <size> TAB <path>
-        const m = /^\d+ (\w+) ([0-9a-f]+) +(-|\d+)\t([\s\S]+)$/.exec(entry);
+        const m = /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t([\s\S]+)$/.exec(entry);
         if (!m) return [];
-        const [, type, sha, size, path] = m as unknown as [string, string, string, string, string];
-        return [{ path, sha, type, size: size === "-" ? 0 : Number(size) }];
+        const [, mode, type, sha, size, path] = m as unknown as [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+        ];
+        return [{ path, sha, type, mode, size: size === "-" ? 0 : Number(size) }];
       });
   }
 

@@ -124,7 +124,13 @@ export async function runLocalTask(env: LocalEnv, run: TaskRun): Promise<TaskOut
       ...(isolation.sandbox ? { sandbox: isolation.sandbox } : {}),
     });
     redact = (s: string) => tools.redactor.redact(s);
-    const agent = { tools: tools.tools, redact, runCommand: tools.runCommand, guidance: tools.guidance };
+    const agent = {
+      tools: tools.tools,
+      redact,
+      learn: tools.learn,
+      runCommand: tools.runCommand,
+      guidance: tools.guidance,
+    };
     const previousCommits = reused ? await git.commitsSince(run.base) : "";
     await runSetup(env.config, agent);
     const model = run.model ?? resolveModel(env.config, run.task.model);
