@@ -102,6 +102,36 @@ export class Git {
     return (await this.run(["log", "--oneline", "--no-decorate", `${this.baseRef(base)}..HEAD`])).trim();
   }
 
+  /** Makes sure a commit is in the clone (a shallow checkout may lack the plan's base): fetched by sha. */
+  async ensureCommit(sha: string): Promise<boolean> {
+    const has = () =>
+      this.run(["cat-file", "-e", `${sha}^{commit}`]).then(
+        () => true,
+        () => false,
+      );
+    if (await has()) return true;
+    await this.run(["fetch", "--no-tags", "-q", "origin", sha], true).catch(() => undefined);
+    return has();
+  }
+
+  /** `git diff -U0` from a commit to the remote base branch, for the given paths: hunks without context. */
+  async diffToBase(from: string, base: string, paths: string[]): Promise<string> {
+    return this.run([
+      "-c",
+      "core.quotePath=false",
+      "diff",
+      "-U0",
+      "-M",
+      "--no-color",
+      "--no-ext-diff",
+      "--no-textconv",
+      from,
+      `refs/remotes/origin/${base}`,
+      "--",
+      ...paths.map((p) => `:(literal)${p}`),
+    ]);
+  }
+
   async headSha(): Promise<string> {
     return (await this.run(["rev-parse", "HEAD"])).trim();
   }

@@ -32,6 +32,8 @@ export interface WorkerPromptInput {
   previousCommits: string;
   /** Review feedback from `/handoff fix`. */
   feedback?: string;
+  /** Where the script's line ranges are on this base, when they moved since the plan. */
+  rangeNotes?: string[];
   setupNote?: string;
 }
 
@@ -41,6 +43,11 @@ export function workerUserPrompt(input: WorkerPromptInput): string {
     `You are on branch \`${input.branch}\`, created from \`${input.base}\`.`,
     `<handoff-script>\n${sanitizeUntrusted(input.script, { maxChars: 40_000 })}\n</handoff-script>`,
   ];
+  if (input.rangeNotes?.length) {
+    parts.push(
+      `The script's line ranges were written before \`${input.base}\` changed these files; use these instead:\n${input.rangeNotes.map((n) => `- ${n}`).join("\n")}`,
+    );
+  }
   if (input.previousCommits.trim()) {
     parts.push(
       `This branch already has commits from an earlier attempt; build on them rather than starting over:\n\`\`\`\n${input.previousCommits.trim()}\n\`\`\``,

@@ -19,6 +19,7 @@ import { withEarlier } from "../../../src/orchestrator/dispatch.ts";
 import type { FinishInput } from "../tools/index.ts";
 import type { Git } from "./git.ts";
 import { readinessOf } from "./prerequisites.ts";
+import { rangeNotesFor } from "./ranges.ts";
 import { buildResult, commitSummaryLine, runSetup, workSession, type AgentTools } from "./work-task.ts";
 
 export type { AgentTools } from "./work-task.ts";
@@ -77,6 +78,8 @@ interface TaskContext {
   status?: { comment: { id: number }; record: StatusRecord };
   /** The script's title and body as read once here: the text the session works from. */
   script: { title: string; body: string };
+  /** The commit the plan was checked against, when the script records it. */
+  planBase?: string;
 }
 
 async function parentOf(gw: RepoGateway, issue: number): Promise<number | undefined> {
@@ -166,7 +169,16 @@ async function prepare(deps: WorkerDeps, req: WorkerRequest): Promise<TaskContex
     deps.log.warn(`dispatched with base ${req.base}; GitHub's state says ${base}`);
   if ([deps.defaultBranch, baseBranch, base].includes(branch))
     throw new Refusal(`the task branch \`${branch}\` is the base branch; check \`branches.prefix\``);
-  return { task, parent, branch, base, stackedOn, status, script: { title: issue.title, body: issue.body } };
+  return {
+    task,
+    parent,
+    branch,
+    base,
+    stackedOn,
+    status,
+    script: { title: issue.title, body: issue.body },
+    planBase: parsed.meta.grounding?.base,
+  };
 }
 
 /** Throws a Refusal unless `login` has at least `trigger.minPermission` on the repository. */
@@ -232,6 +244,7 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
   try {
     const { reused } = await git.checkoutTaskBranch(branch, base);
     const previousCommits = reused ? await git.commitsSince(base) : "";
+    const rangeNotes = await rangeNotesFor(git, task, ctx.planBase, base, deps.log);
 
     await runSetup(config, agent);
     const session = await workSession(
@@ -246,6 +259,7 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
         feedback: req.feedback,
         model,
         budget,
+        rangeNotes,
       },
       () => finish,
     );

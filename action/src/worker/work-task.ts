@@ -89,6 +89,8 @@ export interface SessionInput {
   base: string;
   previousCommits: string;
   feedback?: string;
+  /** Where the script's line ranges are on this base, when they moved since the plan. */
+  rangeNotes?: string[];
   model: string;
   budget: WorkerBudget;
 }
@@ -130,6 +132,7 @@ export async function workSession(
       base: input.base,
       previousCommits: input.previousCommits,
       feedback: input.feedback,
+      rangeNotes: input.rangeNotes,
     }),
     tools: agent.tools,
     terminalTool: "finish",
