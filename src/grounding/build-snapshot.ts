@@ -1,8 +1,8 @@
 // Runs the grounding check over a repository through a SnapshotSource: what the files are and what
 // is already known of them. The check first runs on what is at hand; only when it names files whose
 // text would settle an open question does the builder read them (a bounded number) and ask again.
-// The GitHub source (src/planner/grounding-source.ts) reuses what the planner read; a local source
-// would list `git ls-tree -r <commit>` and read `git show <commit>:<path>`.
+// The planner's reader is the usual source (src/planner/grounding-source.ts), over the GitHub API or
+// local git alike; it reuses what the planner read.
 import { checkGrounding, type GroundingResult } from "../core/grounding/check.ts";
 import type { RepoSnapshot, SnapshotFile } from "../core/grounding/snapshot.ts";
 import type { Plan } from "../core/plan.ts";

@@ -7,11 +7,13 @@ import { resolveModel } from "../core/config.ts";
 import { encodeMarker } from "../core/markers.ts";
 import type { Task } from "../core/plan.ts";
 import type { StatusRecord, WorkerResult } from "../core/records.ts";
+import { parseHandoffScript } from "../core/script.ts";
 import type { LoopEvent } from "../llm/loop.ts";
 import { withEarlier } from "../orchestrator/dispatch.ts";
 import { createWorkerTools, scrubEnv, type FinishInput } from "../../action/src/tools/index.ts";
 import { setUpSandbox, type Sandbox } from "../../action/src/tools/sandbox.ts";
 import { Git } from "../../action/src/worker/git.ts";
+import { rangeNotesFor } from "../../action/src/worker/ranges.ts";
 import {
   buildResult,
   commitSummaryLine,
@@ -132,6 +134,9 @@ export async function runLocalTask(env: LocalEnv, run: TaskRun): Promise<TaskOut
       guidance: tools.guidance,
     };
     const previousCommits = reused ? await git.commitsSince(run.base) : "";
+    const planned = parseHandoffScript(run.script.body, { title: run.script.title });
+    const planBase = planned.ok ? planned.meta.grounding?.base : undefined;
+    const rangeNotes = await rangeNotesFor(git, run.task, planBase, run.base, (m) => env.out.warn(m));
     await runSetup(env.config, agent);
     const model = run.model ?? resolveModel(env.config, run.task.model);
     const budget = { ...env.config.limits.worker, ...run.budget };
@@ -152,6 +157,7 @@ export async function runLocalTask(env: LocalEnv, run: TaskRun): Promise<TaskOut
         previousCommits,
         model,
         budget,
+        rangeNotes,
       },
       () => finish,
     );

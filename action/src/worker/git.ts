@@ -114,7 +114,7 @@ export class Git {
     return has();
   }
 
-  /** `git diff -U0` from a commit to the remote base branch, for the given paths: hunks without context. */
+  /** `git diff -U0` from a commit to the base branch, for the given paths: hunks without context. */
   async diffToBase(from: string, base: string, paths: string[]): Promise<string> {
     return this.run([
       "-c",
@@ -126,7 +126,7 @@ export class Git {
       "--no-ext-diff",
       "--no-textconv",
       from,
-      `refs/remotes/origin/${base}`,
+      this.baseRef(base),
       "--",
       ...paths.map((p) => `:(literal)${p}`),
     ]);

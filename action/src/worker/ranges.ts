@@ -3,7 +3,6 @@
 // between the two moves each range to where its lines are now, and the agent is told.
 import type { Task } from "../../../src/core/plan.ts";
 import { parseUnifiedDiff, rangeNotes, rangesOnBase } from "../../../src/core/grounding/shift.ts";
-import type { Logger } from "../../../src/orchestrator/env.ts";
 import type { Git } from "./git.ts";
 
 /** Notes for the agent on ranges that moved; none when nothing moved or the base is unknown. */
@@ -12,19 +11,19 @@ export async function rangeNotesFor(
   task: Task,
   planBase: string | undefined,
   base: string,
-  log: Logger,
+  warn: (message: string) => void,
 ): Promise<string[]> {
   const paths = [...new Set(task.files.filter((f) => f.lines).map((f) => f.path.replace(/^\.\//, "")))];
   if (!planBase || paths.length === 0) return [];
   try {
     if (!(await git.ensureCommit(planBase))) {
-      log.warn(`the plan's base ${planBase.slice(0, 7)} is not reachable; line ranges are given as planned`);
+      warn(`the plan's base ${planBase.slice(0, 7)} is not reachable; line ranges are given as planned`);
       return [];
     }
     const diff = await git.diffToBase(planBase, base, paths);
     return rangeNotes(rangesOnBase(task.files, parseUnifiedDiff(diff)));
   } catch (e) {
-    log.warn(`could not re-check line ranges: ${e instanceof Error ? e.message : String(e)}`);
+    warn(`could not re-check line ranges: ${e instanceof Error ? e.message : String(e)}`);
     return [];
   }
 }

@@ -244,7 +244,7 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
   try {
     const { reused } = await git.checkoutTaskBranch(branch, base);
     const previousCommits = reused ? await git.commitsSince(base) : "";
-    const rangeNotes = await rangeNotesFor(git, task, ctx.planBase, base, deps.log);
+    const rangeNotes = await rangeNotesFor(git, task, ctx.planBase, base, (m) => deps.log.warn(m));
 
     await runSetup(config, agent);
     const session = await workSession(

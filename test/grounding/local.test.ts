@@ -1,4 +1,5 @@
-// The grounding check over a local git repository: the snapshot source a local mode will use.
+// The grounding check over a local git repository, as `handoff plan` runs it: the planner's reader
+// over local git, reused as the snapshot source.
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +7,9 @@ import path from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { Plan } from "../../src/core/plan.ts";
 import { groundPlan } from "../../src/grounding/build-snapshot.ts";
-import { gitSource } from "../../src/grounding/git-source.ts";
+import { LocalRepo } from "../../src/local/repo.ts";
+import { readerSource } from "../../src/planner/grounding-source.ts";
+import { RepoReader } from "../../src/planner/repo-reader.ts";
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,7 +51,7 @@ it("checks a plan against a local commit, reading only what the check needs", as
       },
     ],
   });
-  const grounded = await groundPlan(plan, gitSource(dir));
+  const grounded = await groundPlan(plan, readerSource(new RepoReader(new LocalRepo(dir), head)));
   expect(grounded.commit).toBe(head);
   expect(grounded.problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
     "files[0].lines: lines 2–9 are past the end of `src/a.ts`, which has 4 lines",
