@@ -198,6 +198,10 @@ describe("checkGrounding", () => {
     expect(msgs("node --test test/missing.test.ts")).toEqual([
       expect.stringContaining("names `test/missing.test.ts`, which does not exist"),
     ]);
+    // What a build produces, and files a shell utility inspects, are not held to exist beforehand.
+    expect(msgs("npm test && test -f lib/out.js && node dist/index.js && cat report/summary.txt")).toEqual(
+      [],
+    );
   });
 
   it("says when a manifest it needs was not read, instead of judging", () => {
