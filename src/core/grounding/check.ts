@@ -34,10 +34,32 @@ export function formatProblem(p: GroundingProblem, withKey = true): string {
   return `${withKey ? `\`${p.task}\` ` : ""}\`${p.field}\`: ${p.message}`;
 }
 
-/** Problems grouped by task key, each formatted without its key (the script names its task). */
-export function problemsByTask(problems: readonly GroundingProblem[]): Record<string, string[]> {
+/**
+ * Bounds on what is posted as unverified: the lists ride in the rollup's marker until the sub-issues
+ * exist, and in each script after, both under GitHub's size limits.
+ */
+export const UNVERIFIED_LIMITS = { perTask: 5, itemChars: 240, totalChars: 12_000 };
+
+/** Problems grouped by task key, each formatted without its key (the script names its task), bounded. */
+export function problemsByTask(
+  problems: readonly GroundingProblem[],
+  limits = UNVERIFIED_LIMITS,
+): Record<string, string[]> {
+  const all: Record<string, string[]> = {};
+  for (const p of problems) (all[p.task] ??= []).push(formatProblem(p, false));
   const out: Record<string, string[]> = {};
-  for (const p of problems) (out[p.task] ??= []).push(formatProblem(p, false));
+  let total = 0;
+  for (const [key, list] of Object.entries(all)) {
+    const cut = (t: string) => (t.length <= limits.itemChars ? t : `${t.slice(0, limits.itemChars - 1)}…`);
+    const shown: string[] = [];
+    for (const item of list.slice(0, limits.perTask).map(cut)) {
+      if (total + item.length > limits.totalChars) break;
+      shown.push(item);
+      total += item.length;
+    }
+    if (shown.length < list.length) shown.push(`and ${list.length - shown.length} more`);
+    out[key] = shown;
+  }
   return out;
 }
 

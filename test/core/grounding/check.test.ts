@@ -1,6 +1,6 @@
 // The grounding check on scripted plans, one kind of error at a time, over a small repository.
 import { describe, expect, it } from "vitest";
-import { checkGrounding, type GroundingProblem } from "../../../src/core/grounding/check.ts";
+import { checkGrounding, problemsByTask, type GroundingProblem } from "../../../src/core/grounding/check.ts";
 import type { RepoSnapshot } from "../../../src/core/grounding/snapshot.ts";
 import { Plan, type TaskInput } from "../../../src/core/plan.ts";
 
@@ -257,5 +257,22 @@ describe("checkGrounding", () => {
     expect(problems[0]?.message).toContain("task `make-round` creates it");
     expect(only([maker, { ...user, dependsOn: ["make-round"] }])).toEqual([]);
     expect(only([maker, { ...user, independentOf: ["make-round"] }])).toEqual([]);
+  });
+
+  it("bounds what is posted as unverified, per item, per task and for the plan", () => {
+    const p = (task: string, i: number, len = 10): GroundingProblem => ({
+      task,
+      field: `files[${i}].path`,
+      message: "x".repeat(len),
+    });
+    const limits = { perTask: 2, itemChars: 30, totalChars: 70 };
+    const out = problemsByTask([p("a", 0), p("a", 1, 100), p("a", 2), p("b", 0), p("c", 0)], limits);
+    expect(out.a).toEqual([
+      "`files[0].path`: xxxxxxxxxx",
+      `\`files[1].path\`: ${"x".repeat(12)}…`,
+      "and 1 more",
+    ]);
+    expect(out.b).toEqual(["and 1 more"]);
+    expect(out.c).toEqual(["and 1 more"]);
   });
 });

@@ -1,9 +1,11 @@
 // What the grounding check could not verify is shown in the posted script and survives reading it
 // back: from the hidden record, and from the visible list after a person edits the script.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Task } from "../../../src/core/plan.ts";
 import { NOT_VERIFIED_HEADING, parseHandoffScript, renderHandoffScript } from "../../../src/core/script.ts";
 import type { ScriptContext } from "../../../src/core/script.ts";
+import { hostileString, hostileTask, reasonableTask, sentence } from "../script-arbitraries.ts";
 
 const task = Task.parse({
   key: "fix-rounding",
@@ -58,5 +60,53 @@ describe("the not-verified list in a handoff script", () => {
     const cleared = body.replace(/## ⚠️ Not verified[\s\S]*?(?=\*\*Branch)/, "");
     const again = parseHandoffScript(cleared);
     expect(again.ok && again.meta.grounding).toEqual({ base: BASE, unverified: [] });
+  });
+});
+
+describe("the not-verified list, for any task (properties)", () => {
+  const base = fc.stringMatching(/^[0-9a-f]{40}$/);
+  it("round-trips through the record for hostile tasks and hostile problem text", () => {
+    fc.assert(
+      fc.property(
+        hostileTask,
+        fc.array(hostileString(1, 300), { maxLength: 5 }),
+        base,
+        (t, unverified, sha) => {
+          const { title, body } = renderHandoffScript(t, {
+            ...ctx(unverified),
+            grounding: { base: sha, unverified },
+          });
+          const r = parseHandoffScript(body, { title });
+          expect(r.ok).toBe(true);
+          if (!r.ok) return;
+          expect(r.task).toEqual(t);
+          expect(r.meta.grounding).toEqual({ base: sha, unverified });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("is read back from the visible text after an edit, leaving every other field as it was", () => {
+    fc.assert(
+      fc.property(
+        reasonableTask,
+        fc.array(sentence(2, 12), { minLength: 1, maxLength: 5 }),
+        (t, unverified) => {
+          const { title, body } = renderHandoffScript(t, {
+            ...ctx(unverified),
+            branch: `handoff/7-${t.key}`,
+          });
+          const edited = body.replace("## Goal\n\n", "## Goal\n\nEdited. ");
+          const r = parseHandoffScript(edited, { title });
+          expect(r.ok).toBe(true);
+          if (!r.ok) return;
+          expect(r.meta.source).toBe("edited");
+          expect(r.task).toEqual({ ...t, goal: `Edited. ${t.goal}` });
+          expect(r.meta.grounding?.unverified).toEqual(unverified);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
