@@ -25,6 +25,9 @@ export interface CommentData {
   id: number;
   body: string;
   author: { login: string; type: string };
+  /** ISO timestamps, when GitHub gave them (listComments does). */
+  createdAt?: string;
+  updatedAt?: string;
 }
 
 export interface PullData {
@@ -219,7 +222,13 @@ export class RepoGateway {
       issue_number,
       per_page: 100,
     });
-    return all.map((c) => ({ id: c.id, body: c.body ?? "", author: author(c.user) }));
+    return all.map((c) => ({
+      id: c.id,
+      body: c.body ?? "",
+      author: author(c.user),
+      createdAt: c.created_at,
+      updatedAt: c.updated_at,
+    }));
   }
 
   async createComment(issue_number: number, body: string): Promise<CommentData> {

@@ -10,8 +10,9 @@ import { topologicalOrder } from "../core/graph.ts";
 import type { Plan } from "../core/plan.ts";
 import type { RollupRecord } from "../core/records.ts";
 import type { CommentData } from "../github/gateway.ts";
-import { findRollup, isBot } from "../github/snapshot.ts";
+import { findRollup } from "../github/snapshot.ts";
 import { readContextFiles, RepoReader } from "../planner/repo-reader.ts";
+import { requestComments } from "./request-comments.ts";
 import { CONTEXT_FILES, type PlanRequest } from "../planner/prompt.ts";
 import { runPlanSession, type PlanOutcome } from "../planner/session.ts";
 import type { LoopEvent } from "../llm/loop.ts";
@@ -184,13 +185,13 @@ export async function handlePlanCommand(
   // the "planning…" placeholder as the issue's rollup for good: every later `/handoff` was told the
   // issue already had a plan, and `/handoff status` rendered an empty one.
   try {
+    const asked = await requestComments(gw, comments, input.trigger, env.config.trigger.minPermission);
     const request: PlanRequest = {
       repo: gw.fullName,
       ref: env.baseBranch,
       issue: input.parent,
-      comments: comments
-        .filter((c) => !isBot(c.author) && c.id !== input.trigger.id)
-        .map((c) => ({ author: c.author.login, body: c.body })),
+      comments: asked.comments,
+      commentsLeftOut: asked.leftOut,
       instructions: input.instructions,
       requestedBy: input.trigger.author,
       contextFiles: await readContextFiles(reader, CONTEXT_FILES),

@@ -28,8 +28,10 @@ export interface PlanRequest {
   ref: string;
   /** The request: a GitHub issue, or (`handoff plan`) a person's text with no issue number. */
   issue: { number?: number; title: string; body: string };
-  /** Earlier human comments on the issue, oldest first. */
+  /** Comments by people allowed to run handoff, as they were when it was asked for; oldest first. */
   comments: { author: string; body: string }[];
+  /** Other comments, left out of the request (see src/orchestrator/request-comments.ts). */
+  commentsLeftOut?: number;
   /** The trigger comment's instructions after `/handoff`. */
   instructions: string;
   requestedBy: string;
@@ -66,6 +68,10 @@ export function plannerUserPrompt(req: PlanRequest): string {
       ),
     );
   }
+  if (req.commentsLeftOut)
+    parts.push(
+      `${req.commentsLeftOut} other comment(s) on the issue were left out: written by people who may not run handoff, or written or edited after the request.`,
+    );
   const instructions = sanitizeUntrusted(req.instructions, { maxChars: MAX_COMMENT_CHARS });
   parts.push(
     instructions
