@@ -1,6 +1,6 @@
 // The request pipeline: route (openapi-backend), validate the request, authenticate,
 // authorize, rate-limit, inject faults, handle, validate the response, record everything.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Operation } from "openapi-backend";
 import { actorLabel, authenticate } from "./auth.ts";
@@ -103,6 +103,9 @@ export function createPipeline(deps: PipelineDeps) {
     let operation: Operation | undefined;
     let actor: Actor = { kind: "anonymous", user: null, token: null };
     let faultKind: CallRecord["fault"];
+    // Set once the request is authenticated and under the limit: it is counted unless it ends in 304.
+    let rateActor: string | undefined;
+    let counted = false;
     try {
       const raw = await readBody(req);
       if (path.startsWith("/_emulator/")) {
@@ -195,12 +198,13 @@ export function createPipeline(deps: PipelineDeps) {
         }
         actor = authenticated;
         const actorKey = actorLabel(store, actor) ?? `anonymous@${req.socket.remoteAddress ?? ""}`;
-        const rate = deps.primary.consume(actorKey, operationId !== "rate-limit/get");
+        const rate = deps.primary.consume(actorKey, false);
         Object.assign(headers, deps.primary.headers(rate));
         if (rate.exceeded) {
           status = 403;
           return { status, body: new ApiError(403, `API rate limit exceeded for ${actorKey}.`).body() };
         }
+        if (operationId !== "rate-limit/get") rateActor = actorKey;
 
         let repo: RepoState | null = null;
         if (typeof params.owner === "string" && typeof params.repo === "string") {
@@ -282,7 +286,21 @@ export function createPipeline(deps: PipelineDeps) {
       // Injected failures are deliberate; everything else the emulator says must match the spec.
       if (operation && (!faultKind || faultKind === "delay")) checkResponse(operation, status, body, record);
 
-      const text = status === 204 || body === null ? "" : JSON.stringify(body);
+      let text = status === 204 || body === null ? "" : JSON.stringify(body);
+      // Conditional requests: every 200 to a GET carries an ETag; sending it back in If-None-Match
+      // gets 304 with no body, which GitHub does not count against the primary rate limit.
+      if (method === "get" && status === 200) {
+        const etag = `W/"${createHash("sha256").update(text).digest("hex").slice(0, 40)}"`;
+        headers.etag = etag;
+        if (matchesEtag(req.headers["if-none-match"], etag)) {
+          status = 304;
+          text = "";
+        }
+      }
+      if (rateActor && status !== 304) {
+        counted = true;
+        Object.assign(headers, deps.primary.headers(deps.primary.consume(rateActor, true)));
+      }
       res.writeHead(status, {
         ...(text ? { "content-type": "application/json; charset=utf-8" } : {}),
         "x-github-media-type": "github.v3; format=json",
@@ -307,6 +325,7 @@ export function createPipeline(deps: PipelineDeps) {
           requestBody,
           actor: actorLabel(store, actor),
           auth: actor.kind,
+          counted,
           ...(faultKind ? { fault: faultKind } : {}),
           at: new Date().toISOString(),
         });
@@ -337,6 +356,14 @@ export function createPipeline(deps: PipelineDeps) {
       record("invalid-response", `error ${status} lacks GitHub's error shape`);
     }
   }
+}
+
+/** If-None-Match holds one or more entity tags (or `*`); weak comparison, as for GET. */
+function matchesEtag(header: string | string[] | undefined, etag: string): boolean {
+  if (!header) return false;
+  const tags = (Array.isArray(header) ? header.join(",") : header).split(",").map((t) => t.trim());
+  const bare = (t: string) => t.replace(/^W\//, "");
+  return tags.some((t) => t === "*" || bare(t) === bare(etag));
 }
 
 function secondaryLimitBody() {

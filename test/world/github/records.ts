@@ -15,6 +15,11 @@ export interface CallRecord {
   /** Login the request acted as (the app's bot for installation tokens). */
   actor: string | null;
   auth: AuthKind;
+  /**
+   * Whether the call counts against the primary rate limit: every authenticated call except
+   * `GET /rate_limit` and a 304 answer to a conditional request.
+   */
+  counted: boolean;
   fault?: FaultKind;
   at: string;
 }

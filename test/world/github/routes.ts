@@ -47,6 +47,7 @@ export const ROUTES: readonly RouteSpec[] = [
   r("patch", "/repos/{owner}/{repo}/issues/{issue_number}"),
 
   // issue comments
+  r("get", "/repos/{owner}/{repo}/issues/comments"),
   r("get", "/repos/{owner}/{repo}/issues/{issue_number}/comments"),
   r("post", "/repos/{owner}/{repo}/issues/{issue_number}/comments"),
   r("get", "/repos/{owner}/{repo}/issues/comments/{comment_id}"),

@@ -136,6 +136,19 @@ export const issueHandlers: HandlerMap = {
     return pageOf(ctx, comments, (c) => renderComment(ctx.core.store, c));
   },
 
+  // Every comment in the repository (issues and pull requests), oldest first unless sorted.
+  "issues/list-comments-for-repo": (ctx) => {
+    const q = ctx.query as Record<string, string | undefined>;
+    const since = q.since ? Date.parse(q.since) : undefined;
+    const key = (c: CommentState) => (q.sort === "updated" ? Date.parse(c.updatedAt) : c.id);
+    const comments = [...repoOf(ctx).comments.values()]
+      .filter((c) => since === undefined || Date.parse(c.updatedAt) >= since)
+      .sort((a, b) => key(a) - key(b) || a.id - b.id);
+    // GitHub ignores `direction` without `sort`.
+    if (q.sort && q.direction === "desc") comments.reverse();
+    return pageOf(ctx, comments, (c) => renderComment(ctx.core.store, c));
+  },
+
   "issues/create-comment": (ctx) => {
     const { body } = bodyOf<{ body: string }>(ctx);
     const c = createComment(ctx.core, issueOf(ctx), senderOf(ctx), body, viaApp(ctx));
