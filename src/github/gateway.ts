@@ -1,6 +1,7 @@
 // The one place that talks to GitHub's REST API for a repository. Handlers and the worker call
 // these methods; they never build requests themselves. Works with Probot's Octokit and @octokit/rest.
 import type { Octokit } from "@octokit/rest";
+import { conditionalPages, PROCESS_CACHE, type ConditionalCache } from "./conditional.ts";
 
 export type GitHubClient = Pick<Octokit, "rest" | "paginate" | "request">;
 
@@ -19,14 +20,17 @@ export interface IssueData {
   author: { login: string; type: string };
   labels: string[];
   isPullRequest: boolean;
+  createdAt?: string;
 }
 
 export interface CommentData {
   id: number;
   body: string;
   author: { login: string; type: string };
-  /** ISO timestamps, when GitHub gave them (listComments does). */
+  /** ISO timestamps, when GitHub gave them (listings do). */
   createdAt?: string;
+  /** The issue or pull request it is on (known from repository-wide listings). */
+  issue?: number;
   updatedAt?: string;
 }
 
@@ -43,6 +47,7 @@ export interface PullData {
   draft: boolean;
   body: string;
   author: { login: string; type: string };
+  updatedAt?: string;
 }
 
 export type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
@@ -67,6 +72,7 @@ type RawIssue = {
   user: RawUser;
   labels: (string | { name?: string })[];
   pull_request?: unknown;
+  created_at?: string;
 };
 
 function toIssue(i: RawIssue): IssueData {
@@ -80,6 +86,7 @@ function toIssue(i: RawIssue): IssueData {
     author: author(i.user),
     labels: i.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean),
     isPullRequest: i.pull_request !== undefined && i.pull_request !== null,
+    ...(i.created_at ? { createdAt: i.created_at } : {}),
   };
 }
 
@@ -94,6 +101,7 @@ type RawPull = {
   draft?: boolean;
   body: string | null;
   user: RawUser;
+  updated_at?: string;
 };
 
 function toPull(p: RawPull): PullData {
@@ -109,14 +117,46 @@ function toPull(p: RawPull): PullData {
     draft: p.draft === true,
     body: p.body ?? "",
     author: author(p.user),
+    ...(p.updated_at ? { updatedAt: p.updated_at } : {}),
   };
 }
+
+type RawComment = {
+  id: number;
+  body?: string;
+  user: RawUser;
+  issue_url: string;
+  created_at: string;
+  updated_at: string;
+};
+
+function toComment(c: RawComment): CommentData {
+  const issue = Number(/\/issues\/(\d+)$/.exec(c.issue_url)?.[1]);
+  return {
+    id: c.id,
+    body: c.body ?? "",
+    author: author(c.user),
+    ...(Number.isInteger(issue) ? { issue } : {}),
+    createdAt: c.created_at,
+    updatedAt: c.updated_at,
+  };
+}
+
+/** Pages a repository-wide listing may take before handoff stops reading (100 items each). */
+export const MAX_LISTING_PAGES = 20;
 
 export class RepoGateway {
   constructor(
     readonly octokit: GitHubClient,
     readonly ref: RepoRef,
+    readonly cache: ConditionalCache = PROCESS_CACHE,
   ) {}
+
+  /** A conditional, paginated GET: pages nothing changed on cost no rate limit. */
+  #pages<T>(route: string, params: Record<string, unknown>, more?: (page: T[]) => boolean): Promise<T[]> {
+    const { url } = this.octokit.request.endpoint(`GET ${route}`, { ...this.ref, ...params });
+    return conditionalPages<T>(this.octokit, this.cache, url, { maxPages: MAX_LISTING_PAGES, more });
+  }
 
   get fullName(): string {
     return `${this.ref.owner}/${this.ref.repo}`;
@@ -217,18 +257,11 @@ export class RepoGateway {
   }
 
   async listComments(issue_number: number): Promise<CommentData[]> {
-    const all = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
-      ...this.ref,
+    const all = await this.#pages<RawComment>("/repos/{owner}/{repo}/issues/{issue_number}/comments", {
       issue_number,
       per_page: 100,
     });
-    return all.map((c) => ({
-      id: c.id,
-      body: c.body ?? "",
-      author: author(c.user),
-      createdAt: c.created_at,
-      updatedAt: c.updated_at,
-    }));
+    return all.map(toComment);
   }
 
   async createComment(issue_number: number, body: string): Promise<CommentData> {
@@ -277,12 +310,35 @@ export class RepoGateway {
   }
 
   async listSubIssues(issue_number: number): Promise<IssueData[]> {
-    const all = await this.octokit.paginate(this.octokit.rest.issues.listSubIssues, {
-      ...this.ref,
+    const all = await this.#pages<RawIssue>("/repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
       issue_number,
       per_page: 100,
     });
-    return all.map((i) => toIssue(i as RawIssue));
+    return all.map(toIssue);
+  }
+
+  /** Every comment in the repository updated since a time (any issue or PR), oldest first. */
+  async listRepoComments(since: string): Promise<CommentData[]> {
+    // Newest updates first, so the page bound can only drop the oldest; returned in id order.
+    const all = await this.#pages<RawComment>("/repos/{owner}/{repo}/issues/comments", {
+      since,
+      sort: "updated",
+      direction: "desc",
+      per_page: 100,
+    });
+    return all.map(toComment).sort((a, b) => a.id - b.id);
+  }
+
+  /** Pull requests updated since a time, any state, newest update first; stops paging at older ones. */
+  async listPullsUpdatedSince(since: string): Promise<PullData[]> {
+    const from = Date.parse(since);
+    const fresh = (p: RawPull) => !p.updated_at || Date.parse(p.updated_at) >= from;
+    const all = await this.#pages<RawPull>(
+      "/repos/{owner}/{repo}/pulls",
+      { state: "all", sort: "updated", direction: "desc", per_page: 100 },
+      (page) => page.length > 0 && page.every(fresh),
+    );
+    return all.filter(fresh).map(toPull);
   }
 
   /** Links a child to a parent. Takes the child's database id, not its number. */

@@ -1,6 +1,8 @@
 // Reads everything handoff knows about one parent issue from GitHub. The result feeds the pure
-// derivation in src/core/state.ts. Costs 2 + 2·N API calls for N tasks (comments per sub-issue,
-// PRs per task branch), bounded by the 100-sub-issue cap.
+// derivation in src/core/state.ts. A constant number of requests whatever the plan's size: the
+// sub-issues, every comment in the repository updated since the plan began (the rollup, notices
+// and each sub-issue's status), and the pull requests updated since then. All three are conditional
+// requests: a listing nothing changed costs no rate limit.
 import { decodeMarker } from "../core/markers.ts";
 import { RollupRecord, StatusRecord, taskBranch } from "../core/records.ts";
 import type { ParentSnapshot, PullSnapshot, SubIssueSnapshot } from "../core/state.ts";
@@ -34,14 +36,36 @@ export function findStatus(comments: readonly CommentData[]) {
   return undefined;
 }
 
-function branchOfIssue(issue: IssueData): string | undefined {
-  if (!isBot(issue.author)) return undefined; // a task marker counts only where handoff wrote it
-  const marker = decodeMarker(issue.body, "task") as { branch?: unknown } | undefined;
-  return typeof marker?.branch === "string" ? marker.branch : undefined;
+function taskMarkerOf(issue: IssueData): { parent?: unknown; branch?: unknown } | undefined {
+  return decodeMarker(issue.body, "task") as { parent?: unknown; branch?: unknown } | undefined;
+}
+
+/**
+ * GitHub keeps timestamps to the second and `since` compares updated times; looking a minute
+ * further back costs nothing, since the markers pick out this plan's records.
+ */
+const LOOK_BACK_MS = 60_000;
+
+/**
+ * When the plan began, as far as its records are concerned: every status comment, notice, task PR
+ * and rollup render is written after the first of its sub-issues (or the rollup's creation).
+ */
+export function planWindowStart(
+  subIssues: readonly IssueData[],
+  parent: number,
+  rollupCreatedAt?: string,
+): string | undefined {
+  const times = subIssues
+    .filter((i) => isBot(i.author) && taskMarkerOf(i)?.parent === parent && i.createdAt)
+    .map((i) => Date.parse(i.createdAt as string));
+  if (rollupCreatedAt) times.push(Date.parse(rollupCreatedAt));
+  const finite = times.filter(Number.isFinite);
+  return finite.length ? new Date(Math.min(...finite) - LOOK_BACK_MS).toISOString() : undefined;
 }
 
 export interface ParentState {
   snapshot: ParentSnapshot;
+  /** The parent's comments handoff may care about: its rollup and notices (those of the plan's window). */
   parentComments: CommentData[];
   rollupComment?: CommentData;
   subIssues: IssueData[];
@@ -53,35 +77,48 @@ export async function readParentState(
   parent: number,
   branchPrefix: string,
 ): Promise<ParentState> {
-  const [parentComments, subIssues] = await Promise.all([gw.listComments(parent), gw.listSubIssues(parent)]);
-  const rollup = findRollup(parentComments, parent);
+  const subIssues = await gw.listSubIssues(parent);
+  let since = planWindowStart(subIssues, parent);
+  const comments = since ? await gw.listRepoComments(since) : [];
+  let parentComments = comments.filter((c) => c.issue === parent);
+  let rollup = findRollup(parentComments, parent);
+  if (!rollup) {
+    // No sub-issue yet (planning), or the rollup was last written before the window: read the parent.
+    parentComments = await gw.listComments(parent);
+    rollup = findRollup(parentComments, parent);
+    since = planWindowStart(subIssues, parent, rollup?.record.createdAt);
+  }
 
+  const byIssue = new Map<number, CommentData[]>();
+  for (const c of comments) {
+    if (c.issue === undefined) continue;
+    byIssue.set(c.issue, [...(byIssue.get(c.issue) ?? []), c]);
+  }
   const statusComments = new Map<number, CommentData>();
-  const subSnapshots: SubIssueSnapshot[] = await Promise.all(
-    subIssues.map(async (issue) => {
-      const found = findStatus(await gw.listComments(issue.number));
-      if (found) statusComments.set(issue.number, found.comment);
-      return {
-        number: issue.number,
-        id: issue.id,
-        title: issue.title,
-        body: issue.body,
-        state: issue.state,
-        stateReason: issue.stateReason,
-        status: found ? { commentId: found.comment.id, record: found.record } : undefined,
-        byHandoff: isBot(issue.author),
-      };
-    }),
-  );
+  const subSnapshots: SubIssueSnapshot[] = subIssues.map((issue) => {
+    const found = findStatus(byIssue.get(issue.number) ?? []);
+    if (found) statusComments.set(issue.number, found.comment);
+    return {
+      number: issue.number,
+      id: issue.id,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      stateReason: issue.stateReason,
+      status: found ? { commentId: found.comment.id, record: found.record } : undefined,
+      byHandoff: isBot(issue.author),
+    };
+  });
 
   const branches = new Set<string>();
   for (const t of rollup?.record.tasks ?? []) branches.add(taskBranch(branchPrefix, parent, t.key));
   for (const issue of subIssues) {
-    const b = branchOfIssue(issue);
-    if (b) branches.add(b);
+    if (!isBot(issue.author)) continue; // a task marker counts only where handoff wrote it
+    const b = taskMarkerOf(issue)?.branch;
+    if (typeof b === "string") branches.add(b);
   }
-  const pulls: PullSnapshot[] = (await Promise.all([...branches].map((b) => gw.pullsForBranch(b))))
-    .flat()
+  const pulls: PullSnapshot[] = (since && branches.size ? await gw.listPullsUpdatedSince(since) : [])
+    .filter((p) => p.headInRepo && branches.has(p.headRef))
     // A result marker counts only when a bot wrote the PR; a person's PR on the branch still counts as a PR.
     .map((p) => ({ ...p, body: isBot(p.author) ? p.body : "" }));
 
