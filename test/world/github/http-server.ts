@@ -326,6 +326,7 @@ export function createPipeline(deps: PipelineDeps) {
           actor: actorLabel(store, actor),
           auth: actor.kind,
           counted,
+          ...(actor.token?.runId !== undefined ? { runId: actor.token.runId } : {}),
           ...(faultKind ? { fault: faultKind } : {}),
           at: new Date().toISOString(),
         });

@@ -104,7 +104,7 @@ export interface WorkflowState {
 }
 
 export type RunStatus = "queued" | "in_progress" | "completed";
-export type RunConclusion = "success" | "failure" | "cancelled" | "timed_out";
+export type RunConclusion = "success" | "failure" | "cancelled" | "timed_out" | "skipped";
 
 export interface HeadCommit {
   id: string;
@@ -207,6 +207,8 @@ export interface TokenState {
   /** GitHub App style permissions; null for user tokens (their repository role decides). */
   permissions: Record<string, string> | null;
   expiresAt: number | null;
+  /** The workflow run an Actions token was issued to. */
+  runId?: number;
 }
 
 export interface Actor {

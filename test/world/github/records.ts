@@ -20,6 +20,8 @@ export interface CallRecord {
    * `GET /rate_limit` and a 304 answer to a conditional request.
    */
   counted: boolean;
+  /** The workflow run whose GITHUB_TOKEN made the call. */
+  runId?: number;
   fault?: FaultKind;
   at: string;
 }

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { issueToken } from "./auth.ts";
-import { type ExpressionContext, interpolate } from "./expressions.ts";
+import { evaluateCondition, type ExpressionContext, interpolate } from "./expressions.ts";
 import { git } from "./git-cli.ts";
 import { PUSHER_ENV } from "./git-init.ts";
 import type { RunConclusion, RunState } from "./model.ts";
@@ -158,7 +158,14 @@ export class Runner implements RunExecutor {
         nowMs: store.now().getTime(),
       });
       token = issued.token;
+      issued.runId = run.id;
       const context = this.expressionContext(run, paths, token);
+      // A job whose `if:` is false never starts: the run ends skipped, as on GitHub.
+      if (!evaluateCondition(context, file?.job.if)) {
+        run.durationMs = Math.round(performance.now() - started);
+        actions.complete(run, { conclusion: "skipped", exitCode: null });
+        return;
+      }
       const step = this.pickStep(file?.job.steps ?? []);
       const inputs = {
         ...(await this.actionDefaults(context)),

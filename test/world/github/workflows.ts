@@ -32,6 +32,8 @@ export interface WorkflowFile {
   /** The first job: the one the runner simulates. */
   job: {
     id: string;
+    /** The job's `if:` condition, when it has one. */
+    if?: string;
     timeoutMinutes: number | undefined;
     steps: WorkflowStep[];
     env: Record<string, unknown>;
@@ -107,6 +109,7 @@ export function parseWorkflow(path: string, text: string): WorkflowFile | null {
     on: normalizeOn(doc.on),
     job: {
       id: jobId,
+      ...(typeof job.if === "string" ? { if: job.if } : {}),
       timeoutMinutes: typeof job["timeout-minutes"] === "number" ? job["timeout-minutes"] : undefined,
       steps: Array.isArray(job.steps) ? (job.steps as WorkflowStep[]) : [],
       env: (job.env ?? {}) as Record<string, unknown>,
