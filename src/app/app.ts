@@ -3,7 +3,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { ApplicationFunction, Context, Probot } from "probot";
 import type { GitHubClient } from "../github/gateway.ts";
-import type { Logger } from "../orchestrator/env.ts";
+import type { Logger } from "../store/env.ts";
 import { KeyedSerial } from "../orchestrator/serial.ts";
 import { InFlight } from "./in-flight.ts";
 import { onComment, type CommentEvent } from "./on-comment.ts";

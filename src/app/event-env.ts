@@ -3,11 +3,30 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { CONFIG_PATH, parseConfig, type Config } from "../core/config.ts";
 import { RepoGateway, type GitHubClient } from "../github/gateway.ts";
-import type { Logger, OrchestratorEnv } from "../orchestrator/env.ts";
+import type { Logger, OrchestratorEnv } from "../store/env.ts";
 
 export interface EnvServices {
   anthropic: () => Anthropic;
   now: () => Date;
+}
+
+/**
+ * Parsed configurations by file text. The file is read with a conditional request (free while the
+ * default branch's copy is unchanged), and the same text always parses the same, so each version is
+ * parsed once per process.
+ */
+const PARSED = new Map<string, ReturnType<typeof parseConfig>>();
+const MAX_PARSED = 100;
+
+function parseCached(text: string | null): ReturnType<typeof parseConfig> {
+  const key = text ?? "\u0000absent";
+  let parsed = PARSED.get(key);
+  if (!parsed) {
+    if (PARSED.size >= MAX_PARSED) PARSED.clear();
+    parsed = parseConfig(text);
+    PARSED.set(key, parsed);
+  }
+  return parsed;
 }
 
 export type LoadedEnv =
@@ -21,7 +40,7 @@ export async function loadEnv(
 ): Promise<LoadedEnv> {
   const gw = new RepoGateway(octokit, { owner: repository.owner.login, repo: repository.name });
   const defaultBranch = repository.default_branch ?? (await gw.defaultBranch());
-  const parsed = parseConfig(await gw.readFile(CONFIG_PATH, defaultBranch));
+  const parsed = parseCached(await gw.readFile(CONFIG_PATH, defaultBranch));
   if (!parsed.ok) return { ok: false, gw, errors: parsed.errors };
   const config: Config = parsed.config;
   return {

@@ -10,8 +10,8 @@ import {
   commandStatus,
   type CommandReply,
 } from "../orchestrator/commands.ts";
-import type { Logger, OrchestratorEnv } from "../orchestrator/env.ts";
-import { postNoticeOnce } from "../orchestrator/notices.ts";
+import type { Logger, OrchestratorEnv } from "../store/env.ts";
+import { postNoticeOnce } from "../store/notices.ts";
 import { handlePlanCommand } from "../orchestrator/plan-command.ts";
 import { configErrorMessage, loadEnv, type EnvServices } from "./event-env.ts";
 import type { KeyedSerial } from "../orchestrator/serial.ts";

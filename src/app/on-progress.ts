@@ -1,14 +1,16 @@
 // Events that move a plan forward: a task PR opened, updated, merged or closed; a worker run
-// finished; a sub-issue closed or reopened. Each finds the parent issue and reconciles it.
+// finished; a sub-issue closed or reopened. Each finds the parent issue and reconciles it. Events
+// that cannot change anything return before anything is read, the configuration included.
 import { decodeMarker } from "../core/markers.ts";
-import type { StatusRecord } from "../core/records.ts";
+import { issueOfRunTitle, parseTaskBranch } from "../core/names.ts";
+import { readTaskMarker } from "../core/task-marker.ts";
+import { runEndedSilently } from "../core/transitions.ts";
 import type { GitHubClient } from "../github/gateway.ts";
-import { findStatus } from "../github/snapshot.ts";
-import { parseTaskBranch } from "../orchestrator/commands.ts";
-import type { Logger, OrchestratorEnv } from "../orchestrator/env.ts";
-import { reconcile } from "../orchestrator/reconcile.ts";
+import { findStatus, knownParentOf } from "../github/snapshot.ts";
+import type { Logger, OrchestratorEnv } from "../store/env.ts";
+import { reconcile } from "../store/reconcile.ts";
 import type { KeyedSerial } from "../orchestrator/serial.ts";
-import { writeStatus } from "../orchestrator/status-writer.ts";
+import { writeStatus } from "../store/status-writer.ts";
 import { loadEnv, type EnvServices } from "./event-env.ts";
 
 export interface ProgressDeps extends EnvServices {
@@ -41,22 +43,37 @@ function reconcileParent(env: OrchestratorEnv, deps: ProgressDeps, repository: R
 }
 
 export interface PullRequestEvent {
+  action?: string;
   repository: Repository;
-  pull_request: { number: number; head: { ref: string; repo: { full_name: string } | null } };
+  pull_request: {
+    number: number;
+    head: { ref: string; repo: { full_name: string } | null };
+    body?: string | null;
+    user?: { login: string; type?: string } | null;
+  };
+}
+
+/**
+ * Pull request events that change no task's state: new commits (nothing derived from a PR depends
+ * on its head), and the PR a worker opens during its run, carrying its result. The worker's status
+ * and its run's completion report that attempt; reconciling in between only re-renders the same plan.
+ */
+function changesNothing(ev: PullRequestEvent): boolean {
+  if (ev.action === "synchronize") return true;
+  const byWorker =
+    ev.action === "opened" &&
+    ev.pull_request.user?.type === "Bot" &&
+    decodeMarker(ev.pull_request.body ?? "", "result") !== undefined;
+  return byWorker;
 }
 
 export async function onPullRequest(ev: PullRequestEvent, deps: ProgressDeps): Promise<void> {
   if (ev.pull_request.head.repo?.full_name !== ev.repository.full_name) return; // forks cannot be task branches
+  if (changesNothing(ev)) return;
   await withEnv(ev.repository, deps, async (env) => {
     const task = parseTaskBranch(ev.pull_request.head.ref, env.config.branches.prefix);
     if (task) await reconcileParent(env, deps, ev.repository, task.parent);
   });
-}
-
-/** A handoff sub-issue's parent, from its task marker (no API call). */
-function parentFromBody(body: string | null | undefined): number | undefined {
-  const marker = decodeMarker(body ?? "", "task") as { parent?: unknown } | undefined;
-  return typeof marker?.parent === "number" ? marker.parent : undefined;
 }
 
 export interface IssueEvent {
@@ -65,7 +82,7 @@ export interface IssueEvent {
 }
 
 export async function onSubIssueChanged(ev: IssueEvent, deps: ProgressDeps): Promise<void> {
-  const parent = parentFromBody(ev.issue.body);
+  const parent = readTaskMarker(ev.issue.body)?.parent;
   if (parent === undefined) return;
   await withEnv(ev.repository, deps, (env) =>
     reconcileParent(env, deps, ev.repository, parent).then(() => undefined),
@@ -92,45 +109,49 @@ const CLOCK_SKEW_MS = 30_000;
  * person cancelled it in the Actions UI), its sub-issue still says queued or running: say failed.
  */
 export async function onWorkflowRun(ev: WorkflowRunEvent, deps: ProgressDeps): Promise<void> {
+  const run = ev.workflow_run;
+  // A skipped run never ran the worker, so it says nothing about the task. GitHub starts one for
+  // every sub-issue handoff creates (the `issues.labeled` trigger; the job's `if:` skips it), and
+  // it often ends after the task was dispatched: counting it failed the real attempt.
+  if (run.conclusion === "skipped") return;
+  const issueNumber = issueOfRunTitle(run.display_title);
+  if (issueNumber === undefined) return;
   await withEnv(ev.repository, deps, async (env) => {
-    const run = ev.workflow_run;
     if (!run.path.endsWith(`/${env.config.worker.workflow}`)) return;
-    // A skipped run never ran the worker, so it says nothing about the task. GitHub starts one for
-    // every sub-issue handoff creates (the `issues.labeled` trigger; the job's `if:` skips it), and
-    // it often ends after the task was dispatched: counting it failed the real attempt.
-    if (run.conclusion === "skipped") return;
-    const issueNumber = Number(/#(\d+)/.exec(run.display_title)?.[1]);
-    if (!Number.isInteger(issueNumber)) return;
-    const issue = await env.gw.getIssue(issueNumber);
-    const parent = parentFromBody(issue.body);
+    const parent =
+      knownParentOf(env.gw, issueNumber) ?? readTaskMarker((await env.gw.getIssue(issueNumber)).body)?.parent;
     if (parent === undefined) return;
     await deps.serial.run(`${ev.repository.full_name}#${parent}`, async () => {
-      if (run.conclusion !== "success") {
-        const status = findStatus(await env.gw.listComments(issueNumber));
-        const stale = status && (status.record.state === "queued" || status.record.state === "running");
-        // A queued status names no run yet. A run created well before the attempt was queued is an
-        // earlier attempt's: a run cancelled just before a `/handoff retry` ends after the retry
-        // queued the task again, and counting it cancelled the retry (its worker then skipped).
-        const created = Date.parse(run.created_at ?? "");
-        const earlierRun =
-          status?.record.runId === undefined &&
-          Number.isFinite(created) &&
-          created < Date.parse(status?.record.at ?? "") - CLOCK_SKEW_MS;
-        const sameRun =
-          status?.record.runId === run.id || (status?.record.runId === undefined && !earlierRun);
-        if (status && stale && sameRun) {
-          const failed: StatusRecord = {
-            ...status.record,
-            state: run.conclusion === "cancelled" ? "cancelled" : "failed",
-            at: env.now().toISOString(),
-            runId: run.id,
-            runUrl: run.html_url,
-            reason: `the worker run ended (${run.conclusion ?? "unknown"}) before reporting a result; see its log`,
-          };
-          await writeStatus(env.gw, issueNumber, parent, failed, status.comment.id);
-        }
-      }
+      if (run.conclusion !== "success") await recordSilentEnd(env, run, issueNumber, parent);
       await reconcile(env, parent, { dispatch: true });
     });
   });
+}
+
+async function recordSilentEnd(
+  env: OrchestratorEnv,
+  run: WorkflowRunEvent["workflow_run"],
+  issueNumber: number,
+  parent: number,
+): Promise<void> {
+  const status = findStatus(await env.gw.listComments(issueNumber));
+  const stale = status && (status.record.state === "queued" || status.record.state === "running");
+  // A queued status names no run yet. A run created well before the attempt was queued is an
+  // earlier attempt's: a run cancelled just before a `/handoff retry` ends after the retry
+  // queued the task again, and counting it cancelled the retry (its worker then skipped).
+  const created = Date.parse(run.created_at ?? "");
+  const earlierRun =
+    status?.record.runId === undefined &&
+    Number.isFinite(created) &&
+    created < Date.parse(status?.record.at ?? "") - CLOCK_SKEW_MS;
+  const sameRun = status?.record.runId === run.id || (status?.record.runId === undefined && !earlierRun);
+  if (status && stale && sameRun) {
+    const ended = runEndedSilently(status.record, {
+      id: run.id,
+      url: run.html_url,
+      conclusion: run.conclusion,
+      at: env.now().toISOString(),
+    });
+    await writeStatus(env.gw, issueNumber, parent, ended, status.comment.id);
+  }
 }

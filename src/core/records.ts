@@ -146,9 +146,7 @@ export function taskSpend(t: Pick<TaskRecord, "result" | "earlier">): {
   };
 }
 
-export function taskBranch(prefix: string, parent: number, key: string): string {
-  return `${prefix}/${parent}-${key}`;
-}
+export { taskBranch } from "./names.ts";
 
 /** The grounding check's verdict on a plan (see core/grounding/check.ts). */
 export const PlanGrounding = z.object({

@@ -134,7 +134,7 @@ function stateOf(
 }
 
 /** The PR for a branch: an open one first, else a merged one, else the newest closed one. */
-function pullFor(pulls: readonly PullSnapshot[], branch: string): PullSnapshot | undefined {
+export function pullFor(pulls: readonly PullSnapshot[], branch: string): PullSnapshot | undefined {
   const mine = pulls.filter((p) => p.headRef === branch).sort((a, b) => b.number - a.number);
   return mine.find((p) => p.state === "open") ?? mine.find((p) => p.merged) ?? mine[0];
 }

@@ -52,9 +52,32 @@ function nextLink(link: string | undefined): string | undefined {
   return link ? /<([^>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
 }
 
+/** One conditional GET of an absolute URL (as `octokit.request.endpoint` builds it). */
+export async function conditionalGet<T>(
+  octokit: GitHubClient,
+  cache: ConditionalCache,
+  url: string,
+): Promise<{ data: T; link?: string }> {
+  const cached = cache.get(url);
+  try {
+    const res = await octokit.request({
+      method: "GET",
+      url,
+      headers: cached ? { "if-none-match": cached.etag } : {},
+    });
+    const link = res.headers.link;
+    if (res.headers.etag)
+      cache.set(url, { etag: res.headers.etag, data: res.data, ...(link ? { link } : {}) });
+    return { data: res.data as T, ...(link ? { link } : {}) };
+  } catch (e) {
+    if (statusOf(e) !== 304 || !cached) throw e;
+    return { data: cached.data as T, ...(cached.link ? { link: cached.link } : {}) };
+  }
+}
+
 /**
- * GETs `firstUrl` (absolute, as `octokit.request.endpoint` builds it) and follows `rel="next"`
- * while `more(page)` allows, each page a conditional request. At most `maxPages` pages.
+ * GETs `firstUrl` and follows `rel="next"` while `more(page)` allows, each page a conditional
+ * request. At most `maxPages` pages.
  */
 export async function conditionalPages<T>(
   octokit: GitHubClient,
@@ -65,27 +88,10 @@ export async function conditionalPages<T>(
   const out: T[] = [];
   let url: string | undefined = firstUrl;
   for (let page = 0; url && page < opts.maxPages; page++) {
-    const key: string = url;
-    const cached = cache.get(key);
-    let data: T[];
-    let link: string | undefined;
-    try {
-      const res = await octokit.request({
-        method: "GET",
-        url,
-        headers: cached ? { "if-none-match": cached.etag } : {},
-      });
-      data = res.data as T[];
-      link = res.headers.link;
-      if (res.headers.etag) cache.set(key, { etag: res.headers.etag, data, link });
-    } catch (e) {
-      if (statusOf(e) !== 304 || !cached) throw e;
-      data = cached.data as T[];
-      link = cached.link;
-    }
-    out.push(...data);
-    if (opts.more && !opts.more(data)) break;
-    url = nextLink(link);
+    const got: { data: T[]; link?: string } = await conditionalGet<T[]>(octokit, cache, url);
+    out.push(...got.data);
+    if (opts.more && !opts.more(got.data)) break;
+    url = nextLink(got.link);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // The one place that talks to GitHub's REST API for a repository. Handlers and the worker call
 // these methods; they never build requests themselves. Works with Probot's Octokit and @octokit/rest.
 import type { Octokit } from "@octokit/rest";
-import { conditionalPages, PROCESS_CACHE, type ConditionalCache } from "./conditional.ts";
+import { conditionalGet, conditionalPages, PROCESS_CACHE, type ConditionalCache } from "./conditional.ts";
 
 export type GitHubClient = Pick<Octokit, "rest" | "paginate" | "request">;
 
@@ -152,6 +152,12 @@ export class RepoGateway {
     readonly cache: ConditionalCache = PROCESS_CACHE,
   ) {}
 
+  /** A conditional GET: an answer nothing changed costs no rate limit. */
+  async #get<T>(route: string, params: Record<string, unknown>): Promise<T> {
+    const { url } = this.octokit.request.endpoint(`GET ${route}`, { ...this.ref, ...params });
+    return (await conditionalGet<T>(this.octokit, this.cache, url)).data;
+  }
+
   /** A conditional, paginated GET: pages nothing changed on cost no rate limit. */
   #pages<T>(route: string, params: Record<string, unknown>, more?: (page: T[]) => boolean): Promise<T[]> {
     const { url } = this.octokit.request.endpoint(`GET ${route}`, { ...this.ref, ...params });
@@ -185,14 +191,13 @@ export class RepoGateway {
   /** A file's text on a ref, or null when it does not exist. */
   async readFile(path: string, ref?: string): Promise<string | null> {
     try {
-      const { data } = await this.octokit.rest.repos.getContent({
-        ...this.ref,
+      type Content = { type: string; content?: string } | unknown[];
+      const data = await this.#get<Content>("/repos/{owner}/{repo}/contents/{path}", {
         path,
         ...(ref ? { ref } : {}),
       });
       if (Array.isArray(data) || data.type !== "file") return null;
-      const content = "content" in data ? data.content : "";
-      return Buffer.from(content, "base64").toString("utf8");
+      return Buffer.from(data.content ?? "", "base64").toString("utf8");
     } catch (e) {
       if (statusOf(e) === 404) return null;
       throw e;
@@ -231,8 +236,9 @@ export class RepoGateway {
   }
 
   async getIssue(issue_number: number): Promise<IssueData> {
-    const { data } = await this.octokit.rest.issues.get({ ...this.ref, issue_number });
-    return toIssue(data);
+    return toIssue(
+      await this.#get<RawIssue>("/repos/{owner}/{repo}/issues/{issue_number}", { issue_number }),
+    );
   }
 
   async createIssue(input: { title: string; body: string; labels?: string[] }): Promise<IssueData> {

@@ -4,7 +4,9 @@
 // and each sub-issue's status), and the pull requests updated since then. All three are conditional
 // requests: a listing nothing changed costs no rate limit.
 import { decodeMarker } from "../core/markers.ts";
-import { RollupRecord, StatusRecord, taskBranch } from "../core/records.ts";
+import { taskBranch } from "../core/names.ts";
+import { RollupRecord, StatusRecord } from "../core/records.ts";
+import { readTaskMarker } from "../core/task-marker.ts";
 import type { ParentSnapshot, PullSnapshot, SubIssueSnapshot } from "../core/state.ts";
 import type { CommentData, IssueData, RepoGateway } from "./gateway.ts";
 
@@ -36,8 +38,22 @@ export function findStatus(comments: readonly CommentData[]) {
   return undefined;
 }
 
-function taskMarkerOf(issue: IssueData): { parent?: unknown; branch?: unknown } | undefined {
-  return decodeMarker(issue.body, "task") as { parent?: unknown; branch?: unknown } | undefined;
+/**
+ * Sub-issue → parent, for every task sub-issue a snapshot saw in this process. A task's parent
+ * never changes, so an event naming only the sub-issue (a run's title) needs no read to find it.
+ */
+const KNOWN_PARENTS = new Map<string, number>();
+const MAX_KNOWN_PARENTS = 10_000;
+
+export function knownParentOf(gw: RepoGateway, issue: number): number | undefined {
+  return KNOWN_PARENTS.get(`${gw.fullName}#${issue}`);
+}
+
+function rememberParents(gw: RepoGateway, subIssues: readonly IssueData[], parent: number): void {
+  if (KNOWN_PARENTS.size > MAX_KNOWN_PARENTS) KNOWN_PARENTS.clear();
+  for (const i of subIssues)
+    if (isBot(i.author) && readTaskMarker(i.body)?.parent === parent)
+      KNOWN_PARENTS.set(`${gw.fullName}#${i.number}`, parent);
 }
 
 /**
@@ -56,7 +72,7 @@ export function planWindowStart(
   rollupCreatedAt?: string,
 ): string | undefined {
   const times = subIssues
-    .filter((i) => isBot(i.author) && taskMarkerOf(i)?.parent === parent && i.createdAt)
+    .filter((i) => isBot(i.author) && readTaskMarker(i.body)?.parent === parent && i.createdAt)
     .map((i) => Date.parse(i.createdAt as string));
   if (rollupCreatedAt) times.push(Date.parse(rollupCreatedAt));
   const finite = times.filter(Number.isFinite);
@@ -78,6 +94,7 @@ export async function readParentState(
   branchPrefix: string,
 ): Promise<ParentState> {
   const subIssues = await gw.listSubIssues(parent);
+  rememberParents(gw, subIssues, parent);
   let since = planWindowStart(subIssues, parent);
   const comments = since ? await gw.listRepoComments(since) : [];
   let parentComments = comments.filter((c) => c.issue === parent);
@@ -114,8 +131,8 @@ export async function readParentState(
   for (const t of rollup?.record.tasks ?? []) branches.add(taskBranch(branchPrefix, parent, t.key));
   for (const issue of subIssues) {
     if (!isBot(issue.author)) continue; // a task marker counts only where handoff wrote it
-    const b = taskMarkerOf(issue)?.branch;
-    if (typeof b === "string") branches.add(b);
+    const b = readTaskMarker(issue.body)?.branch;
+    if (b) branches.add(b);
   }
   const pulls: PullSnapshot[] = (since && branches.size ? await gw.listPullsUpdatedSince(since) : [])
     .filter((p) => p.headInRepo && branches.has(p.headRef))

@@ -9,7 +9,7 @@ import type { Task } from "../core/plan.ts";
 import type { StatusRecord, WorkerResult } from "../core/records.ts";
 import { parseHandoffScript } from "../core/script.ts";
 import type { LoopEvent } from "../llm/loop.ts";
-import { withEarlier } from "../orchestrator/dispatch.ts";
+import { finished, interrupted, queued, started, workerFailed } from "../core/transitions.ts";
 import { createWorkerTools, scrubEnv, type FinishInput } from "../../action/src/tools/index.ts";
 import { setUpSandbox, type Sandbox } from "../../action/src/tools/sandbox.ts";
 import { Git } from "../../action/src/worker/git.ts";
@@ -92,27 +92,23 @@ async function prepareWorktree(env: LocalEnv, run: TaskRun, dir: string): Promis
 
 export async function runLocalTask(env: LocalEnv, run: TaskRun): Promise<TaskOutcome> {
   const dir = env.store.worktree(run.id, run.key);
-  const attempt = (run.previous?.attempt ?? 0) + 1;
-  const status = (state: StatusRecord["state"], extra: Partial<StatusRecord> = {}) =>
-    env.store.writeStatus(run.id, {
-      v: 1,
-      key: run.key,
-      attempt,
-      base: run.base,
-      runId: process.pid,
-      ...withEarlier(run.previous),
-      state,
-      at: env.now().toISOString(),
-      ...extra,
-    });
-  await status("running");
+  // Locally a run is its own dispatch: a new attempt is queued and started at once.
+  const at = () => env.now().toISOString();
+  const running = started(queued(run.previous, { key: run.key, base: run.base, at: at() }), {
+    key: run.key,
+    base: run.base,
+    at: at(),
+    run: { id: process.pid },
+  });
+  const status = (record: StatusRecord) => env.store.writeStatus(run.id, record);
+  await status(running);
   const git = new Git({ root: dir, bases: "local" });
   let redact = (s: string) => s;
   try {
     const { reused } = await prepareWorktree(env, run, dir);
     const isolation = sandboxFor(env, dir);
     if (isolation.refuse) {
-      await status("failed", { reason: isolation.refuse });
+      await status(workerFailed(running, isolation.refuse, at()));
       return { kind: "crashed", reason: isolation.refuse };
     }
     if (isolation.warning) env.out.warn(isolation.warning);
@@ -162,7 +158,7 @@ export async function runLocalTask(env: LocalEnv, run: TaskRun): Promise<TaskOut
       () => finish,
     );
     if (session.loop.stop === "interrupted") {
-      await status("pending", { reason: "interrupted" });
+      await status(interrupted(running, at()));
       return { kind: "interrupted" };
     }
     const smuggled = await git.protectedChangesSince(run.base);
@@ -175,15 +171,12 @@ export async function runLocalTask(env: LocalEnv, run: TaskRun): Promise<TaskOut
     await git.commit(resultCommitMessage(run, result, commitSummaryLine(session, redact)), {
       allowEmpty: true,
     });
-    await status(result.outcome, {
-      ...(result.error ? { reason: result.error } : {}),
-      result: { ...result, acceptance: result.acceptance.map((a) => ({ ...a, outputTail: "" })) },
-    });
+    await status(finished(running, { result, at: at() }));
     return { kind: "done", result };
   } catch (e) {
     const reason = redact(e instanceof Error ? e.message : String(e)).slice(0, 1500);
     if (existsSync(dir)) await salvage(git, run).catch(() => undefined);
-    await status("failed", { reason });
+    await status(workerFailed(running, reason, at()));
     return { kind: "crashed", reason };
   }
 }

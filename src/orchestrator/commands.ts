@@ -6,13 +6,15 @@ import { STATUS_DISPLAY } from "../core/rollup.ts";
 import type { RepoGateway } from "../github/gateway.ts";
 import { encodeMarker } from "../core/markers.ts";
 import { findRollup, readParentState, type ParentState } from "../github/snapshot.ts";
-import { startWorker, withEarlier } from "./dispatch.ts";
-import type { OrchestratorEnv } from "./env.ts";
-import { postClaim } from "./claim.ts";
+import { startWorker } from "../store/dispatch.ts";
+import { cancelled as cancelledRecord, requeued } from "../core/transitions.ts";
+import type { OrchestratorEnv } from "../store/env.ts";
+import { postClaim } from "../store/claim.ts";
 import { materialize } from "./materialize.ts";
-import { reconcile, type ReconcileResult } from "./reconcile.ts";
-import { writeStatus } from "./status-writer.ts";
+import { reconcile, type ReconcileResult } from "../store/reconcile.ts";
+import { writeStatus } from "../store/status-writer.ts";
 import { derivePlan } from "../core/state.ts";
+import { issueOfRunTitle, parseTaskBranch } from "../core/names.ts";
 
 export type CommandReply = { reply?: string; result?: ReconcileResult };
 
@@ -162,15 +164,12 @@ export async function commandRetry(
     const sub = loaded.state.subIssues.find((s) => s.number === task.issue);
     if (sub?.state === "closed") await env.gw.updateIssue(task.issue, { state: "open" });
     // Back to the scheduler: it starts the task now if its prerequisites allow, else when they do.
-    const pending: StatusRecord = {
-      v: 1,
+    const pending = requeued(record, {
       key: task.key,
-      state: "pending",
-      attempt: record?.attempt ?? task.attempt,
+      attempt: task.attempt,
       at: env.now().toISOString(),
-      reason: `retry requested by @${by}`,
-      ...withEarlier(record),
-    };
+      by,
+    });
     await writeStatus(env.gw, task.issue, parent, pending, commentId);
   }
   const record = { ...loaded.record, cancelled: false };
@@ -208,31 +207,20 @@ export async function commandCancel(
     const { record, commentId } = statusOfTask(loaded, task);
     const runIds = new Set<number>();
     if (task.run?.id) runIds.add(task.run.id);
-    for (const run of active) if (new RegExp(`#${task.issue}\\b`).test(run.title)) runIds.add(run.id);
+    for (const run of active) if (issueOfRunTitle(run.title) === task.issue) runIds.add(run.id);
     for (const id of runIds) await env.gw.cancelRun(id);
-    const cancelled: StatusRecord = {
-      v: 1,
+    const cancelled = cancelledRecord(record, {
       key: task.key,
-      state: "cancelled",
-      attempt: record?.attempt ?? Math.max(task.attempt, 1),
+      attempt: task.attempt,
       at: env.now().toISOString(),
-      reason: `cancelled by @${by}`,
-      ...withEarlier(record),
-      ...(record?.runId !== undefined ? { runId: record.runId, runUrl: record.runUrl } : {}),
-    };
+      by,
+    });
     await writeStatus(env.gw, task.issue, parent, cancelled, commentId);
   }
   // Without a target the whole plan stops: nothing new starts until `/handoff go` or a retry.
   const record = target ? loaded.record : { ...loaded.record, cancelled: true };
   const result = await reconcile(env, parent, { dispatch: false, record });
   return { result };
-}
-
-/** Finds the plan and task a handoff PR belongs to, from its head branch `<prefix>/<parent>-<key>`. */
-export function parseTaskBranch(branch: string, prefix: string): { parent: number; key: string } | undefined {
-  if (!branch.startsWith(`${prefix}/`)) return undefined;
-  const m = /^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)$/.exec(branch.slice(prefix.length + 1));
-  return m ? { parent: Number(m[1]), key: m[2] as string } : undefined;
 }
 
 export async function commandFix(

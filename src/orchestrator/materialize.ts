@@ -1,27 +1,24 @@
 // Turns the plan recorded in the rollup into sub-issues, in plan order. Safe to run again after a
 // crash at any point: sub-issues already linked are found by their markers, issues created but not
 // yet linked are found among recent issues, and nothing is created twice.
-import { decodeMarker } from "../core/markers.ts";
+import { readTaskMarker } from "../core/task-marker.ts";
 import { Task } from "../core/plan.ts";
-import { taskBranch, type RollupRecord } from "../core/records.ts";
+import { taskBranch } from "../core/names.ts";
+import type { RollupRecord } from "../core/records.ts";
 import { renderHandoffScript } from "../core/script.ts";
 import { statusOf, type IssueData } from "../github/gateway.ts";
-import type { OrchestratorEnv } from "./env.ts";
+import type { OrchestratorEnv } from "../store/env.ts";
 
 /** GitHub's cap on sub-issues per parent. */
 export const MAX_SUB_ISSUES = 100;
 
 export class PlanError extends Error {}
 
-function markerOf(issue: IssueData): { parent?: unknown; key?: unknown } | undefined {
-  return decodeMarker(issue.body, "task") as { parent?: unknown; key?: unknown } | undefined;
-}
-
 function keyedBy(issues: readonly IssueData[], parent: number): Map<string, IssueData> {
   const out = new Map<string, IssueData>();
   for (const issue of issues) {
-    const m = markerOf(issue);
-    if (m?.parent === parent && typeof m.key === "string" && !out.has(m.key)) out.set(m.key, issue);
+    const m = readTaskMarker(issue.body);
+    if (m?.parent === parent && !out.has(m.key)) out.set(m.key, issue);
   }
   return out;
 }

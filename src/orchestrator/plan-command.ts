@@ -5,7 +5,8 @@
 // "planning…" placeholder carrying the trigger comment's id, then re-reads the comments. The oldest
 // rollup wins; a concurrent duplicate deletes its own placeholder and stops. A redelivery finds the
 // rollup (or the failure notice) for its trigger and resumes or does nothing, never plans twice.
-import { decodeMarker, encodeMarker } from "../core/markers.ts";
+import { encodeMarker } from "../core/markers.ts";
+import { readTaskMarker } from "../core/task-marker.ts";
 import { topologicalOrder } from "../core/graph.ts";
 import type { Plan } from "../core/plan.ts";
 import type { RollupRecord } from "../core/records.ts";
@@ -16,11 +17,11 @@ import { requestComments } from "./request-comments.ts";
 import { CONTEXT_FILES, type PlanRequest } from "../planner/prompt.ts";
 import { runPlanSession, type PlanOutcome } from "../planner/session.ts";
 import type { LoopEvent } from "../llm/loop.ts";
-import type { OrchestratorEnv } from "./env.ts";
+import type { OrchestratorEnv } from "../store/env.ts";
 import { materialize, PlanError } from "./materialize.ts";
-import { noticeIdOf, postNoticeOnce, renderNotice } from "./notices.ts";
-import { reconcile } from "./reconcile.ts";
-import { postClaim } from "./claim.ts";
+import { noticeIdOf, postNoticeOnce, renderNotice } from "../store/notices.ts";
+import { reconcile } from "../store/reconcile.ts";
+import { postClaim } from "../store/claim.ts";
 
 export interface PlanCommandInput {
   parent: { number: number; title: string; body: string };
@@ -137,9 +138,7 @@ export async function handlePlanCommand(
 
   // Sub-issues of an earlier plan whose rollup a person deleted: planning again would duplicate
   // every task (and its workers). `/handoff status` rebuilds the rollup from them instead.
-  const earlier = (await gw.listSubIssues(parent)).filter(
-    (i) => (decodeMarker(i.body, "task") as { parent?: unknown } | undefined)?.parent === parent,
-  );
+  const earlier = (await gw.listSubIssues(parent)).filter((i) => readTaskMarker(i.body)?.parent === parent);
   if (earlier.length) {
     await postNoticeOnce(
       gw,

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { INPUT_NAMES, resolveMode } from "../../action/src/inputs.ts";
 import { OUTPUT_NAMES } from "../../action/src/outputs.ts";
 import { DEFAULT_CONFIG } from "../../src/core/config.ts";
-import { workerInputs } from "../../src/orchestrator/dispatch.ts";
+import { workerInputs } from "../../src/store/dispatch.ts";
 import { ROOT } from "../world/index.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML, checked field by field below

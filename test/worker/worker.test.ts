@@ -339,14 +339,17 @@ describe("a hand-written handoff script", () => {
         verification: "cart tests",
       }),
     ]);
-    // Another label starts nothing; the trigger label starts the worker.
+    // Another label starts nothing (the workflow's job `if:` skips the run); the trigger label starts the worker.
     await alice.rest.issues.addLabels({ ...repo, issue_number: issue, labels: ["bug"] });
     await world.idle();
     await alice.rest.issues.addLabels({ ...repo, issue_number: issue, labels: ["handoff-run"] });
     await world.idle();
 
     const runs = world.gh.runs({ event: "issues" });
-    expect(runs.map((r) => r.outputs.status)).toEqual(["skipped", "succeeded"]);
+    expect(runs.map((r) => [r.conclusion, r.outputs.status])).toEqual([
+      ["skipped", undefined],
+      ["success", "succeeded"],
+    ]);
     const branch = `handoff/${issue}-round-discounts-to-whole-cents`;
     const pr = (await pullsFor(branch))[0];
     expect(pr).toMatchObject({ draft: false, title });

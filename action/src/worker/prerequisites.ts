@@ -1,6 +1,5 @@
 // Whether a task may start now, and from which base: the scheduler's own rule, asked about one task.
-import { schedule } from "../../../src/core/schedule.ts";
-import type { TaskRecord } from "../../../src/core/records.ts";
+import { schedule, type SchedulableTask } from "../../../src/core/schedule.ts";
 
 export type Readiness = { ready: true; base: string; stackedOn?: string } | { ready: false; reason: string };
 
@@ -8,7 +7,7 @@ export type Readiness = { ready: true; base: string; stackedOn?: string } | { re
  * Asks the scheduler about `key` alone: other tasks' file overlaps and the parallel limit are the
  * orchestrator's concern when it dispatches, so they are neutralised here; prerequisites are not.
  */
-export function readinessOf(tasks: readonly TaskRecord[], key: string, baseBranch: string): Readiness {
+export function readinessOf(tasks: readonly SchedulableTask[], key: string, baseBranch: string): Readiness {
   const view = tasks.map((t) => ({ ...t, files: [], state: t.key === key ? ("pending" as const) : t.state }));
   const decision = schedule({ tasks: view, maxParallel: tasks.length + 1, baseBranch, approved: true });
   const start = decision.start.find((s) => s.key === key);

@@ -1,21 +1,23 @@
 // One worker run: read the sub-issue's handoff script, work it in a fresh bounded agent session on
 // the task branch, check the acceptance commands independently, push, open or update the PR,
-// report on the sub-issue and the parent's rollup. Re-running the same job reuses branch and PR.
+// report on the sub-issue (and, when no App runs the plan, on the parent's rollup). Reads only its
+// own task and its prerequisites. Re-running the same job reuses branch and PR.
 import type Anthropic from "@anthropic-ai/sdk";
 import { permissionAllows, resolveModel, type Config } from "../../../src/core/config.ts";
 import type { Task } from "../../../src/core/plan.ts";
 import { pullTitle, renderPullBody } from "../../../src/core/pull-body.ts";
-import { taskBranch, type StatusRecord, type WorkerResult } from "../../../src/core/records.ts";
+import { taskBranch } from "../../../src/core/names.ts";
+import type { StatusRecord, WorkerResult } from "../../../src/core/records.ts";
 import { parseHandoffScript } from "../../../src/core/script.ts";
-import { derivePlan } from "../../../src/core/state.ts";
-import { statusOf, type RepoGateway } from "../../../src/github/gateway.ts";
-import { findStatus, isBot, readParentState } from "../../../src/github/snapshot.ts";
+import { finished, started, workerFailed } from "../../../src/core/transitions.ts";
+import { statusOf, type CommentData, type RepoGateway } from "../../../src/github/gateway.ts";
+import { findStatus, isBot } from "../../../src/github/snapshot.ts";
 import type { LoopEvent } from "../../../src/llm/loop.ts";
-import type { Logger, OrchestratorEnv } from "../../../src/orchestrator/env.ts";
-import { postNoticeOnce } from "../../../src/orchestrator/notices.ts";
-import { reconcile } from "../../../src/orchestrator/reconcile.ts";
-import { StatusClaimLost, writeStatus } from "../../../src/orchestrator/status-writer.ts";
-import { withEarlier } from "../../../src/orchestrator/dispatch.ts";
+import type { Logger, OrchestratorEnv } from "../../../src/store/env.ts";
+import { postNoticeOnce } from "../../../src/store/notices.ts";
+import { readPrerequisites } from "../../../src/store/prerequisites.ts";
+import { ACTIONS_BOT, reconcile } from "../../../src/store/reconcile.ts";
+import { StatusClaimLost, writeStatus } from "../../../src/store/status-writer.ts";
 import type { FinishInput } from "../tools/index.ts";
 import type { Git } from "./git.ts";
 import { readinessOf } from "./prerequisites.ts";
@@ -75,7 +77,7 @@ interface TaskContext {
   branch: string;
   base: string;
   stackedOn?: { key: string; issue?: number };
-  status?: { comment: { id: number }; record: StatusRecord };
+  status?: { comment: CommentData; record: StatusRecord };
   /** The script's title and body as read once here: the text the session works from. */
   script: { title: string; body: string };
   /** The commit the plan was checked against, when the script records it. */
@@ -150,13 +152,27 @@ async function prepare(deps: WorkerDeps, req: WorkerRequest): Promise<TaskContex
   let base = baseBranch;
   let stackedOn: TaskContext["stackedOn"];
   if (parent !== undefined && !handWritten) {
-    const state = await readParentState(gw, parent, config.branches.prefix);
-    const derived = derivePlan(state.snapshot, config.branches.prefix);
-    const readiness = readinessOf(derived.tasks, task.key, baseBranch);
+    const prerequisites = await readPrerequisites(
+      gw,
+      { parent, branchPrefix: config.branches.prefix },
+      task.dependsOn,
+    );
+    const self = {
+      key: task.key,
+      state: "pending" as const,
+      dependsOn: task.dependsOn,
+      files: [],
+      independentOf: [],
+      branch,
+    };
+    const readiness = readinessOf([...prerequisites, self], task.key, baseBranch);
     if (!readiness.ready) throw new Refusal(`\`${task.key}\` cannot start yet: ${readiness.reason}`);
     base = readiness.base;
     if (readiness.stackedOn)
-      stackedOn = { key: readiness.stackedOn, issue: derived.issues.get(readiness.stackedOn) };
+      stackedOn = {
+        key: readiness.stackedOn,
+        issue: prerequisites.find((p) => p.key === readiness.stackedOn)?.issue,
+      };
   } else {
     for (const dep of parsed.meta.dependsOnIssues ?? []) {
       const prerequisite = await gw.getIssue(dep);
@@ -209,26 +225,16 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
     return { status: "refused", reason: e.message };
   }
   const { task, parent, branch, base } = ctx;
-  const attempt = Math.max(ctx.status?.record.attempt ?? 1, 1);
-  const statusBase = {
-    v: 1 as const,
+  const running = started(ctx.status?.record, {
     key: task.key,
-    attempt,
     base,
-    runId: deps.run.id,
-    runUrl: deps.run.url,
-    ...withEarlier(ctx.status?.record),
+    at: deps.now().toISOString(),
+    run: { id: deps.run.id, ...(deps.run.url !== undefined ? { url: deps.run.url } : {}) },
     ...(req.feedback ? { feedback: req.feedback } : {}),
-  };
+  });
   let statusId: number;
   try {
-    statusId = await writeStatus(
-      gw,
-      req.issue,
-      parent ?? req.issue,
-      { ...statusBase, state: "running", at: deps.now().toISOString() },
-      ctx.status?.comment.id,
-    );
+    statusId = await writeStatus(gw, req.issue, parent ?? req.issue, running, ctx.status?.comment.id);
   } catch (e) {
     if (e instanceof StatusClaimLost)
       return { status: "skipped", reason: `another run started #${req.issue} first` };
@@ -291,20 +297,13 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
         stackedOn: ctx.stackedOn,
       });
       const title = pullTitle(task.title, result.outcome === "failed");
-      const open = (await gw.pullsForBranch(branch)).find((p) => p.state === "open");
-      if (open) {
-        await gw.updatePull(open.number, { title, body, ...(open.baseRef !== base ? { base } : {}) });
-        pr = { number: open.number, url: open.url };
-      } else {
-        const created = await gw.createPull({
-          title,
-          body,
-          head: branch,
-          base,
-          draft: result.outcome === "failed" && config.worker.draftOnFailure,
-        });
-        pr = { number: created.number, url: created.url };
-      }
+      pr = await openOrUpdatePull(gw, {
+        title,
+        body,
+        head: branch,
+        base,
+        draft: result.outcome === "failed" && config.worker.draftOnFailure,
+      });
     }
   } catch (e) {
     const reason = agent.redact(e instanceof Error ? e.message : String(e)).slice(0, 1500);
@@ -313,10 +312,10 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
       gw,
       req.issue,
       parent ?? req.issue,
-      { ...statusBase, state: "failed", at: deps.now().toISOString(), reason },
+      workerFailed(running, reason, deps.now().toISOString()),
       statusId,
     ).catch(() => undefined);
-    await reconcileParent(deps, parent);
+    await reconcileParent(deps, parent, ctx);
     return { status: "failed", reason, branch, parent };
   }
 
@@ -324,17 +323,10 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
     gw,
     req.issue,
     parent ?? req.issue,
-    {
-      ...statusBase,
-      state: result.outcome,
-      at: deps.now().toISOString(),
-      ...(pr ? { prNumber: pr.number } : {}),
-      ...(result.error ? { reason: result.error } : {}),
-      result: { ...result, acceptance: result.acceptance.map((a) => ({ ...a, outputTail: "" })) },
-    },
+    finished(running, { result, at: deps.now().toISOString(), ...(pr ? { prNumber: pr.number } : {}) }),
     statusId,
   );
-  await reconcileParent(deps, parent);
+  await reconcileParent(deps, parent, ctx);
   return {
     status: result.outcome,
     reason: result.error,
@@ -346,9 +338,44 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
   };
 }
 
+/**
+ * The task's PR: created, or (a re-run, `/handoff fix`) the open one updated. Creating first costs
+ * one request on a first run; GitHub refuses a second open PR for the same head with 422.
+ */
+async function openOrUpdatePull(
+  gw: RepoGateway,
+  input: { title: string; body: string; head: string; base: string; draft: boolean },
+): Promise<{ number: number; url: string }> {
+  try {
+    const created = await gw.createPull(input);
+    return { number: created.number, url: created.url };
+  } catch (e) {
+    if (statusOf(e) !== 422) throw e;
+    const open = (await gw.pullsForBranch(input.head)).find((p) => p.state === "open");
+    if (!open) throw e;
+    const { title, body, base } = input;
+    await gw.updatePull(open.number, { title, body, ...(open.baseRef !== base ? { base } : {}) });
+    return { number: open.number, url: open.url };
+  }
+}
+
+/**
+ * Whether an App runs this plan: it wrote the task's queued status (as its own bot, not the
+ * Actions bot). It then hears this run's PR and completion, updates the rollup and starts what is
+ * ready itself; the worker leaves that to it.
+ */
+function appRunsPlan(status: TaskContext["status"]): boolean {
+  const author = status?.comment.author;
+  return author !== undefined && isBot(author) && author.login !== ACTIONS_BOT;
+}
+
 /** Re-renders the parent's rollup and starts what is now ready; the worker's own result stands either way. */
-async function reconcileParent(deps: WorkerDeps, parent: number | undefined): Promise<void> {
-  if (parent === undefined) return;
+async function reconcileParent(
+  deps: WorkerDeps,
+  parent: number | undefined,
+  ctx: TaskContext,
+): Promise<void> {
+  if (parent === undefined || appRunsPlan(ctx.status)) return;
   const env: OrchestratorEnv = {
     gw: deps.gw,
     config: deps.config,

@@ -1,7 +1,8 @@
 // Starting a worker: record "queued" on the sub-issue first, then dispatch the workflow. If the
 // process dies in between, the task shows queued and the worker's own start-up check or a
 // `/handoff retry` recovers it; it is never dispatched twice for the same attempt by one reconcile.
-import { foldEarlier, type StatusRecord } from "../core/records.ts";
+import type { StatusRecord } from "../core/records.ts";
+import { dispatchFailed, queued as queuedRecord } from "../core/transitions.ts";
 import { statusOf } from "../github/gateway.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import { StatusClaimLost, writeStatus } from "./status-writer.ts";
@@ -42,16 +43,12 @@ function dispatchFailure(env: OrchestratorEnv, e: unknown): string {
 }
 
 export async function startWorker(env: OrchestratorEnv, req: StartRequest): Promise<StartOutcome> {
-  const queued: StatusRecord = {
-    v: 1,
+  const queued = queuedRecord(req.previous, {
     key: req.key,
-    state: "queued",
-    attempt: (req.previous?.attempt ?? 0) + 1,
-    at: env.now().toISOString(),
     base: req.base,
+    at: env.now().toISOString(),
     ...(req.feedback ? { feedback: req.feedback } : {}),
-    ...withEarlier(req.previous),
-  };
+  });
   let commentId: number;
   try {
     commentId = await writeStatus(env.gw, req.issue, req.parent, queued, req.statusCommentId);
@@ -66,15 +63,9 @@ export async function startWorker(env: OrchestratorEnv, req: StartRequest): Prom
     return { ok: true, record: queued };
   } catch (e) {
     const reason = dispatchFailure(env, e);
-    const failed: StatusRecord = { ...queued, state: "failed", reason, at: env.now().toISOString() };
+    const failed = dispatchFailed(queued, reason, env.now().toISOString());
     await writeStatus(env.gw, req.issue, req.parent, failed, commentId);
     env.log.warn(`dispatch for #${req.issue} failed: ${reason}`);
     return { ok: false, record: failed, reason };
   }
-}
-
-/** The `earlier` field for a record replacing `prev` (omitted when there is nothing to carry). */
-export function withEarlier(prev: StatusRecord | undefined): Pick<StatusRecord, "earlier"> {
-  const earlier = foldEarlier(prev);
-  return earlier ? { earlier } : {};
 }
