@@ -44,7 +44,9 @@ const SessionBudget = (d: {
         .int()
         .min(1000)
         .default(d.maxTokens)
-        .describe("Input plus output tokens per session, cached reads included."),
+        .describe(
+          "Tokens per session in billed-input equivalents: output and plain input count whole, cache reads a tenth, cache writes 1.25 (at the model's price ratios).",
+        ),
       maxCostUsd: z
         .number()
         .positive()

@@ -30,6 +30,26 @@ export function totalTokens(u: Usage): number {
   return u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
 }
 
+/** Cache prices relative to plain input at Anthropic's list prices, for models without a price. */
+const LIST_RATIOS = { cacheRead: 0.1, cacheWrite: 1.25 };
+
+/** How much a cache read and a cache write cost relative to one plain input token. */
+export function cacheRatios(price: ModelPrice | undefined): { cacheRead: number; cacheWrite: number } {
+  if (!price || price.input <= 0) return LIST_RATIOS;
+  return { cacheRead: price.cacheRead / price.input, cacheWrite: price.cacheWrite / price.input };
+}
+
+/**
+ * What a token budget counts: output tokens plus input in billed-input equivalents (a cache read
+ * costs a tenth of an input token at list price, a cache write 1.25). A long cached session re-reads
+ * its whole conversation every turn; counting those reads as full tokens cut it off at a fraction of
+ * the spend its budget allows.
+ */
+export function budgetTokens(u: Usage, price?: ModelPrice): number {
+  const r = cacheRatios(price);
+  return u.inputTokens + u.outputTokens + u.cacheReadTokens * r.cacheRead + u.cacheWriteTokens * r.cacheWrite;
+}
+
 /** Usage as the Anthropic API reports it (snake_case, nullable cache fields). */
 export interface ApiUsage {
   input_tokens: number;

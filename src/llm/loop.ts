@@ -4,7 +4,15 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { ModelPrice } from "../core/config.ts";
 import { truncateMiddle } from "../core/text.ts";
-import { addUsage, costUsd, fromApiUsage, totalTokens, ZERO_USAGE, type Usage } from "../core/usage.ts";
+import {
+  addUsage,
+  budgetTokens,
+  cacheRatios,
+  costUsd,
+  fromApiUsage,
+  ZERO_USAGE,
+  type Usage,
+} from "../core/usage.ts";
 
 type ContentBlockParam = Anthropic.Messages.ContentBlockParam;
 /** The conversation this loop keeps: user and assistant turns only (the system prompt is separate). */
@@ -158,6 +166,7 @@ export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
   let turns = 0;
   let lastText = "";
   let lastInputTotal = estimateTokens(opts.system.length + opts.prompt.length + JSON.stringify(tools).length);
+  let lastCached = 0;
   let nudged = false;
 
   const result = (stop: StopReason, error?: string): LoopResult => ({
@@ -182,7 +191,15 @@ export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
     // The next call re-reads at least everything sent last time plus what was added since.
     const pendingChars = JSON.stringify(messages[messages.length - 1]).length;
     const nextInput = lastInputTotal + estimateTokens(pendingChars);
-    let maxOut = Math.min(opts.maxOutputTokens, budget.maxTokens - totalTokens(usage) - nextInput);
+    // In the budget's units: what the last call read or wrote in the cache is read from it again;
+    // the rest, and what is new, is priced as a cache write at worst.
+    const ratios = cacheRatios(opts.price);
+    const nextEquivalent =
+      lastCached * ratios.cacheRead + (nextInput - lastCached) * Math.max(1, ratios.cacheWrite);
+    let maxOut = Math.min(
+      opts.maxOutputTokens,
+      Math.floor(budget.maxTokens - budgetTokens(usage, opts.price) - nextEquivalent),
+    );
     if (maxOut < MIN_USEFUL_OUTPUT) return result("max_tokens");
     if (opts.price) {
       const spent = costUsd(usage, opts.price) ?? 0;
@@ -215,6 +232,7 @@ export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
     const callUsage = fromApiUsage(message.usage);
     usage = addUsage(usage, callUsage);
     lastInputTotal = callUsage.inputTokens + callUsage.cacheReadTokens + callUsage.cacheWriteTokens;
+    lastCached = callUsage.cacheReadTokens + callUsage.cacheWriteTokens;
     const text = textOf(message.content);
     if (text) lastText = text;
     messages.push({ role: "assistant", content: message.content as ContentBlockParam[] });

@@ -3,6 +3,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runToolLoop, type LoopOptions, type LoopTool } from "../../src/llm/loop.ts";
 import type { ModelPrice } from "../../src/core/config.ts";
+import { budgetTokens } from "../../src/core/usage.ts";
 import {
   message,
   overloaded,
@@ -151,6 +152,27 @@ describe("runToolLoop", () => {
     expect(r.stop).toBe("max_cost");
     expect(r.costUsd).toBeLessThanOrEqual(maxCostUsd);
     expect(r.turns).toBeGreaterThan(1);
+  });
+
+  it("counts the token budget in billed-input equivalents, so a cached session is not cut off early", async () => {
+    // A long system prompt re-read every turn: raw tokens grow fast, but almost all are cache reads.
+    const system = `You take notes.\n${"Notes are short and plain. ".repeat(1500)}`;
+    let calls = 0;
+    fake.script.otherwise(() =>
+      ++calls < 8 ? message([toolUse("note", { text: `n${calls}` })]) : message([toolUse("done", {})]),
+    );
+    const maxTokens = 60_000;
+    const r = await runToolLoop(
+      options({
+        system,
+        budget: { maxTurns: 20, maxTokens, maxCostUsd: 100, deadline: Date.now() + 60_000 },
+      }),
+    );
+    expect(r.stop).toBe("finished");
+    const raw =
+      r.usage.inputTokens + r.usage.outputTokens + r.usage.cacheReadTokens + r.usage.cacheWriteTokens;
+    expect(raw).toBeGreaterThan(maxTokens); // the old count stopped this session half way
+    expect(budgetTokens(r.usage, price)).toBeLessThanOrEqual(maxTokens);
   });
 
   it("stops before a call that could pass the token budget", async () => {
