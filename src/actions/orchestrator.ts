@@ -34,7 +34,7 @@ export async function runOrchestratorInActions(input: ActionsOrchestratorInput):
     );
   }
   const payload = JSON.parse(await readFile(input.eventPath, "utf8")) as Record<string, unknown>;
-  const handoff = createHandoffApp(input.app);
+  const handoff = createHandoffApp({ ...input.app, soleWriter: false });
   const probot = new Probot({
     githubToken: input.token,
     baseUrl: input.apiUrl,

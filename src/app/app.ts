@@ -20,6 +20,11 @@ export interface HandoffAppOptions {
   /** Model client factory; defaults to the SDK reading ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL. */
   anthropic?: () => Anthropic;
   now?: () => Date;
+  /**
+   * This process receives every event of the repositories it serves (one `npm start` server):
+   * default true. The Actions adapter runs one event per job, side by side, and passes false.
+   */
+  soleWriter?: boolean;
 }
 
 export interface HandoffApp {
@@ -52,6 +57,7 @@ export function createHandoffApp(options: HandoffAppOptions = {}): HandoffApp {
   const services = {
     anthropic: () => (client ??= (options.anthropic ?? defaultAnthropic)()),
     now: options.now ?? (() => new Date()),
+    soleWriter: options.soleWriter ?? true,
   };
   const deps = (context: Context) => ({
     ...services,

@@ -8,6 +8,8 @@ import type { Logger, OrchestratorEnv } from "../store/env.ts";
 export interface EnvServices {
   anthropic: () => Anthropic;
   now: () => Date;
+  /** See OrchestratorEnv.soleWriter. */
+  soleWriter?: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function loadEnv(
       now: services.now,
       log,
       anthropic: services.anthropic,
+      soleWriter: services.soleWriter ?? false,
     },
   };
 }

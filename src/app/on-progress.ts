@@ -9,6 +9,7 @@ import type { GitHubClient } from "../github/gateway.ts";
 import { findStatus, knownParentOf } from "../github/snapshot.ts";
 import type { Logger, OrchestratorEnv } from "../store/env.ts";
 import { reconcile } from "../store/reconcile.ts";
+import { FINISHED_STATES, RECORDED } from "../store/recorded.ts";
 import type { KeyedSerial } from "../orchestrator/serial.ts";
 import { writeStatus } from "../store/status-writer.ts";
 import { loadEnv, type EnvServices } from "./event-env.ts";
@@ -47,6 +48,7 @@ export interface PullRequestEvent {
   repository: Repository;
   pull_request: {
     number: number;
+    merged?: boolean;
     head: { ref: string; repo: { full_name: string } | null };
     body?: string | null;
     user?: { login: string; type?: string } | null;
@@ -58,8 +60,13 @@ export interface PullRequestEvent {
  * on its head), and the PR a worker opens during its run, carrying its result. The worker's status
  * and its run's completion report that attempt; reconciling in between only re-renders the same plan.
  */
-function changesNothing(ev: PullRequestEvent): boolean {
+function changesNothing(ev: PullRequestEvent, deps: ProgressDeps): boolean {
   if (ev.action === "synchronize") return true;
+  // A merge the rollup this process wrote already shows (the sub-issue's `closed` got there first).
+  if (ev.action === "closed" && ev.pull_request.merged && deps.soleWriter) {
+    const seen = RECORDED.branch(ev.repository.full_name, ev.pull_request.head.ref);
+    if (seen?.state === "merged") return true;
+  }
   const byWorker =
     ev.action === "opened" &&
     ev.pull_request.user?.type === "Bot" &&
@@ -69,7 +76,7 @@ function changesNothing(ev: PullRequestEvent): boolean {
 
 export async function onPullRequest(ev: PullRequestEvent, deps: ProgressDeps): Promise<void> {
   if (ev.pull_request.head.repo?.full_name !== ev.repository.full_name) return; // forks cannot be task branches
-  if (changesNothing(ev)) return;
+  if (changesNothing(ev, deps)) return;
   await withEnv(ev.repository, deps, async (env) => {
     const task = parseTaskBranch(ev.pull_request.head.ref, env.config.branches.prefix);
     if (task) await reconcileParent(env, deps, ev.repository, task.parent);
@@ -77,13 +84,18 @@ export async function onPullRequest(ev: PullRequestEvent, deps: ProgressDeps): P
 }
 
 export interface IssueEvent {
+  action?: string;
   repository: Repository;
-  issue: { number: number; body?: string | null };
+  issue: { number: number; body?: string | null; state_reason?: string | null };
 }
 
 export async function onSubIssueChanged(ev: IssueEvent, deps: ProgressDeps): Promise<void> {
   const parent = readTaskMarker(ev.issue.body)?.parent;
   if (parent === undefined) return;
+  // The `closed` a merged task PR causes, when the rollup this process wrote already shows the merge.
+  if (ev.action === "closed" && ev.issue.state_reason !== "not_planned" && deps.soleWriter) {
+    if (RECORDED.issue(ev.repository.full_name, ev.issue.number)?.state === "merged") return;
+  }
   await withEnv(ev.repository, deps, (env) =>
     reconcileParent(env, deps, ev.repository, parent).then(() => undefined),
   );
@@ -116,6 +128,9 @@ export async function onWorkflowRun(ev: WorkflowRunEvent, deps: ProgressDeps): P
   if (run.conclusion === "skipped") return;
   const issueNumber = issueOfRunTitle(run.display_title);
   if (issueNumber === undefined) return;
+  // A run the rollup this process wrote already shows finished: its worker reported, nothing is new.
+  const seen = deps.soleWriter ? RECORDED.issue(ev.repository.full_name, issueNumber) : undefined;
+  if (seen?.runId === run.id && FINISHED_STATES.includes(seen.state)) return;
   await withEnv(ev.repository, deps, async (env) => {
     if (!run.path.endsWith(`/${env.config.worker.workflow}`)) return;
     const parent =

@@ -46,6 +46,11 @@ export interface MaterializeInput {
   record: RollupRecord;
   /** Who wrote the rollup comment: the creator to look for when finding unlinked issues. */
   botLogin: string;
+  /**
+   * The plan was saved by this call's caller a moment ago and nothing of it exists yet: there are
+   * no earlier sub-issues to find (the planner checked), so the two look-ups are skipped.
+   */
+  fresh?: { otherSubIssues: number };
 }
 
 export async function materialize(env: OrchestratorEnv, input: MaterializeInput): Promise<RollupRecord> {
@@ -54,19 +59,20 @@ export async function materialize(env: OrchestratorEnv, input: MaterializeInput)
   const tasks = pendingTasksOf(input.record);
   if (tasks.length === 0) return input.record;
 
-  const linkedIssues = await gw.listSubIssues(parent);
+  const linkedIssues = input.fresh ? [] : await gw.listSubIssues(parent);
   const linked = keyedBy(linkedIssues, parent);
   const missing = tasks.filter((t) => !linked.has(t.key));
   const unlinked =
-    missing.length > 0
+    missing.length > 0 && !input.fresh
       ? keyedBy(
           await gw.listIssuesSince({ since: lookBackFrom(input.record.createdAt), creator: input.botLogin }),
           parent,
         )
       : new Map<string, IssueData>();
-  if (linkedIssues.length + missing.length > MAX_SUB_ISSUES) {
+  const existing = input.fresh ? input.fresh.otherSubIssues : linkedIssues.length;
+  if (existing + missing.length > MAX_SUB_ISSUES) {
     throw new PlanError(
-      `#${parent} already has ${linkedIssues.length} sub-issues; adding ${missing.length} would pass GitHub's limit of ${MAX_SUB_ISSUES}.`,
+      `#${parent} already has ${existing} sub-issues; adding ${missing.length} would pass GitHub's limit of ${MAX_SUB_ISSUES}.`,
     );
   }
 

@@ -138,7 +138,8 @@ export async function handlePlanCommand(
 
   // Sub-issues of an earlier plan whose rollup a person deleted: planning again would duplicate
   // every task (and its workers). `/handoff status` rebuilds the rollup from them instead.
-  const earlier = (await gw.listSubIssues(parent)).filter((i) => readTaskMarker(i.body)?.parent === parent);
+  const subIssues = await gw.listSubIssues(parent);
+  const earlier = subIssues.filter((i) => readTaskMarker(i.body)?.parent === parent);
   if (earlier.length) {
     await postNoticeOnce(
       gw,
@@ -237,7 +238,12 @@ export async function handlePlanCommand(
   // Persist the plan before creating anything, so a crash midway can finish from GitHub alone.
   await gw.updateComment(placeholder.id, placeholderBody(record));
   try {
-    const linked = await materialize(env, { parent, record, botLogin: placeholder.author.login });
+    const linked = await materialize(env, {
+      parent,
+      record,
+      botLogin: placeholder.author.login,
+      fresh: { otherSubIssues: subIssues.length },
+    });
     const result = await reconcile(env, parent, { dispatch: true, record: linked });
     return { outcome: "planned", record: linked, started: result.started };
   } catch (e) {

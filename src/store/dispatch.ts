@@ -51,7 +51,9 @@ export async function startWorker(env: OrchestratorEnv, req: StartRequest): Prom
   });
   let commentId: number;
   try {
-    commentId = await writeStatus(env.gw, req.issue, req.parent, queued, req.statusCommentId);
+    commentId = await writeStatus(env.gw, req.issue, req.parent, queued, req.statusCommentId, {
+      raced: !env.soleWriter,
+    });
   } catch (e) {
     if (!(e instanceof StatusClaimLost)) throw e;
     env.log.info(`not dispatching #${req.issue}: ${e.message}; the other writer dispatches`);

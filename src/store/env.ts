@@ -20,4 +20,10 @@ export interface OrchestratorEnv {
   log: Logger;
   /** Creates the model client on first use, so events that need no model never require a key. */
   anthropic: () => Anthropic;
+  /**
+   * This process sees and serializes every event of its plans (the App server): a status comment
+   * it creates cannot race another writer's, so it is not read back, and what its rollups show
+   * is remembered (store/recorded.ts). False in Actions jobs and workers, which run side by side.
+   */
+  soleWriter?: boolean;
 }

@@ -10,6 +10,7 @@ import { readParentState, type ParentState } from "../github/snapshot.ts";
 import { startWorker } from "./dispatch.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import { postNoticeOnce } from "./notices.ts";
+import { RECORDED } from "./recorded.ts";
 
 /** The author of everything a workflow's GITHUB_TOKEN writes. */
 export const ACTIONS_BOT = "github-actions[bot]";
@@ -178,6 +179,7 @@ export async function reconcile(
     problems: derived.problems,
   });
   if (body !== state.rollupComment.body) await env.gw.updateComment(state.rollupComment.id, body);
+  if (env.soleWriter) RECORDED.record(env.gw.fullName, derived.tasks);
   await postMilestones(env, parent, state, record, derived.tasks, decision);
   return { found: true, tasks: derived.tasks, decision, started, problems: derived.problems };
 }

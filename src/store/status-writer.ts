@@ -10,8 +10,9 @@ export class StatusClaimLost extends Error {}
 
 /**
  * Writes the status. Creating the first status comment is a claim: if two processes create one at
- * the same moment (the App and a worker reconciling together), the newer deletes its own and throws
- * StatusClaimLost, so only one of them goes on to dispatch.
+ * the same moment (two orchestrator jobs, or one and a worker reconciling together), the newer
+ * deletes its own and throws StatusClaimLost, so only one of them goes on to dispatch. A caller
+ * that cannot race (`raced: false`) skips the read-back.
  */
 export async function writeStatus(
   gw: RepoGateway,
@@ -19,12 +20,15 @@ export async function writeStatus(
   parent: number,
   record: StatusRecord,
   commentId: number | undefined,
+  opts: { raced?: boolean } = {},
 ): Promise<number> {
   const body = renderStatusComment({ record, parent });
   if (commentId !== undefined) {
     await gw.updateComment(commentId, body);
     return commentId;
   }
+  // Read back only where another writer may be creating the same comment at this moment.
+  if (opts.raced === false) return (await gw.createComment(issue, body)).id;
   const claim = await postClaim(gw, issue, body, (c) => findStatus([c]) !== undefined);
   if (!claim.won) throw new StatusClaimLost(`#${issue} already has a status comment (${claim.winner.id})`);
   return claim.comment.id;

@@ -36,6 +36,8 @@ export interface PhaseCost extends Cost {
   events: number;
   /** The costliest single event's counted requests. */
   max: number;
+  /** Counted requests by operation. */
+  operations: Record<string, number>;
 }
 
 export interface FlowCosts {
@@ -47,10 +49,24 @@ export interface FlowCosts {
   rollup: string;
 }
 
-const zero = (): PhaseCost => ({ counted: 0, reads: 0, writes: 0, notModified: 0, events: 0, max: 0 });
+const zero = (): PhaseCost => ({
+  counted: 0,
+  reads: 0,
+  writes: 0,
+  notModified: 0,
+  events: 0,
+  max: 0,
+  operations: {},
+});
 
-function costOf(calls: readonly CallRecord[]): Cost {
+function costOf(calls: readonly CallRecord[]): Cost & { operations: Record<string, number> } {
+  const operations: Record<string, number> = {};
+  for (const c of calls.filter((x) => x.counted)) {
+    const op = c.operationId ?? `${c.method} ${c.path}`;
+    operations[op] = (operations[op] ?? 0) + 1;
+  }
   return {
+    operations,
     counted: calls.filter((c) => c.counted).length,
     reads: calls.filter((c) => c.counted && c.method === "GET").length,
     writes: calls.filter((c) => c.counted && c.method !== "GET").length,
@@ -58,7 +74,9 @@ function costOf(calls: readonly CallRecord[]): Cost {
   };
 }
 
-function add(phase: PhaseCost, cost: Cost): void {
+function add(phase: PhaseCost, cost: Cost & { operations: Record<string, number> }): void {
+  for (const [op, n] of Object.entries(cost.operations))
+    phase.operations[op] = (phase.operations[op] ?? 0) + n;
   phase.events += 1;
   phase.counted += cost.counted;
   phase.reads += cost.reads;
@@ -130,7 +148,10 @@ async function play(world: World, n: number, opts: FlowOptions): Promise<FlowCos
   });
 
   const repo = { owner: world.repo.owner, repo: world.repo.name };
-  const alice = testOctokit({ baseUrl: world.gh.apiUrl, auth: world.gh.userToken("alice") }) as unknown as Octokit;
+  const alice = testOctokit({
+    baseUrl: world.gh.apiUrl,
+    auth: world.gh.userToken("alice"),
+  }) as unknown as Octokit;
   const start = world.gh.calls().length;
   const parent = (await alice.rest.issues.create({ ...repo, title: `Write ${n} notes`, body: "Notes." })).data
     .number;
@@ -141,7 +162,8 @@ async function play(world: World, n: number, opts: FlowOptions): Promise<FlowCos
   let merged = 0;
   for (let i = 0; i < n; i++) {
     const branch = `handoff/${parent}-${keyOf(i)}`;
-    const pr = (await alice.rest.pulls.list({ ...repo, head: `${repo.owner}:${branch}`, state: "open" })).data[0];
+    const pr = (await alice.rest.pulls.list({ ...repo, head: `${repo.owner}:${branch}`, state: "open" }))
+      .data[0];
     if (!pr) continue;
     await alice.rest.pulls.merge({ ...repo, pull_number: pr.number, merge_method: "merge" });
     merged++;
@@ -158,12 +180,13 @@ async function play(world: World, n: number, opts: FlowOptions): Promise<FlowCos
     byRun.set(c.runId, [...(byRun.get(c.runId) ?? []), c]);
   }
   for (const runCalls of byRun.values()) add(phases["worker job"], costOf(runCalls));
-  const comments = (await alice.rest.issues.listComments({ ...repo, issue_number: parent, per_page: 100 })).data;
+  const comments = (await alice.rest.issues.listComments({ ...repo, issue_number: parent, per_page: 100 }))
+    .data;
   const rollup = comments.find((c) => c.body?.includes("<!-- handoff:rollup"))?.body ?? "";
   return {
     n,
     phases,
-    whole: costOf(calls),
+    whole: (({ operations: _ops, ...cost }) => cost)(costOf(calls)),
     merged,
     violations: world.gh.violations().length,
     rollup,

@@ -35,7 +35,10 @@ export function scriptPlanOfN(fake: AnthropicFake, n: number): void {
   const plan = planOfN(n);
   fake.script.on(
     PLANNER_MATCH,
-    [[text("One note per task."), toolUse("list_files", { pattern: "**/*.md" })], toolUse("submit_plan", plan)],
+    [
+      [text("One note per task."), toolUse("list_files", { pattern: "**/*.md" })],
+      toolUse("submit_plan", plan),
+    ],
     "planner",
   );
   for (let i = 0; i < n; i++) {
