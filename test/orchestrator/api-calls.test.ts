@@ -1,24 +1,29 @@
 // GitHub API calls the App makes per operation, on the sample plan (3 tasks, 2 ready at first). These
 // are the figures in the README's "API calls per operation" table; the bounds below keep them from
-// creeping up unnoticed. Only the App's own calls are counted (actor handoff[bot]); the test makes
-// its own changes as alice, or as the App before it starts counting.
+// creeping up unnoticed. Only the App's own calls are counted (actor handoff[bot]), and only those
+// that count against the rate limit (a 304 to a conditional read is free); the test makes its own
+// changes as alice, or as the App before it starts counting.
 //
 // Where the calls go, for a plan of N tasks (here N = 3):
-// - every event: 1 read of .github/handoff.yml (repos/get-content);
-// - a reconcile reads the parent's comments, its sub-issues, each sub-issue's comments (its status)
-//   and each task branch's PRs: 2 + 2N reads; it edits the rollup only when its text changed;
-// - starting a task: create or edit its status comment (a create is re-listed to settle a race with
-//   a worker), then one workflow dispatch;
+// - every event: 1 conditional read of .github/handoff.yml (free while it is unchanged);
+// - a reconcile reads the parent's sub-issues, the repository's comments since the plan began (the
+//   rollup and every status) and the pull requests updated since: 3 conditional reads whatever N;
+//   it edits the rollup only when its text changed;
+// - starting a task: create or edit its status comment, then one workflow dispatch;
 // - /handoff adds the plan itself: reactions, a look for an earlier plan's sub-issues, the
 //   placeholder claim (created, re-listed), the base branch's commit (the plan is pinned to it), the
 //   repository tree and the planner's file reads (the grounding check reuses them), and
 //   per task an issue, a sub-issue link and its dependencies. Model calls are not GitHub calls: the
 //   planner makes 4 here.
+//
+// The second part plays whole plans (scenarios/flow-costs.ts) to show the cost of each event does
+// not grow with the plan's size.
 import { afterEach, describe, expect, it } from "vitest";
 import { renderStatusComment } from "../../src/core/status.ts";
 import { cloneWorkspace } from "../world/github/index.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
+import { playFlow, type FlowCosts, type Phase } from "../world/scenarios/flow-costs.ts";
 import {
   appClient,
   comment,
@@ -38,21 +43,28 @@ afterEach(async () => {
 interface Tally {
   total: number;
   writes: number;
+  notModified: number;
   byOperation: Record<string, number>;
 }
 
-/** The App's calls since `mark` (an index into the call log). */
+/** The App's calls since `mark` (an index into the call log) that count against the rate limit. */
 function tally(mark: number): Tally {
-  const calls = world.gh
+  const mine = world.gh
     .calls()
     .slice(mark)
     .filter((c) => c.actor === "handoff[bot]");
+  const calls = mine.filter((c) => c.counted);
   const byOperation: Record<string, number> = {};
   for (const c of calls) {
     const op = c.operationId ?? `${c.method} ${c.path}`;
     byOperation[op] = (byOperation[op] ?? 0) + 1;
   }
-  return { total: calls.length, writes: calls.filter((c) => c.method !== "GET").length, byOperation };
+  return {
+    total: calls.length,
+    writes: calls.filter((c) => c.method !== "GET").length,
+    notModified: mine.filter((c) => c.status === 304).length,
+    byOperation,
+  };
 }
 
 async function measure(action: () => Promise<unknown>): Promise<Tally> {
@@ -68,13 +80,13 @@ async function measure(action: () => Promise<unknown>): Promise<Tally> {
  * test asks for the README to be updated.
  */
 const FIGURES = {
-  plan: { total: 40, writes: 16 },
-  prOpened: { total: 10, writes: 1 },
-  runSucceeded: { total: 14, writes: 3 },
-  runFailed: { total: 15, writes: 3 },
-  status: { total: 11, writes: 1 },
+  plan: { total: 31, writes: 16 },
+  prOpened: { total: 4, writes: 1 },
+  runSucceeded: { total: 4, writes: 3 },
+  runFailed: { total: 7, writes: 3 },
+  status: { total: 3, writes: 1 },
 } as const;
-const MARGIN = { total: 3, writes: 1 };
+const MARGIN = { total: 2, writes: 1 };
 
 function expectWithin(t: Tally, figure: { total: number; writes: number }) {
   expect(t.total, JSON.stringify(t.byOperation)).toBeLessThanOrEqual(figure.total + MARGIN.total);
@@ -144,4 +156,60 @@ describe("GitHub API calls per operation", () => {
     expectWithin(status, FIGURES.status);
     expect(world.gh.violations()).toEqual([]);
   });
+});
+
+/** Requests a `/handoff` of N tasks cannot do without: per task an issue and its sub-issue link, each dependency link, each dispatch, and 3 (placeholder, plan, rollup). */
+const planMinimum = (n: number, links: number, ready: number) => 2 * n + links + ready + 3;
+/**
+ * What every `/handoff` adds whatever N: config, permission, two reactions, the earlier-plan look,
+ * the placeholder's read-back, the snapshot's reads and the planner's reads of the repository.
+ */
+const PLAN_FIXED = 15;
+/** The events after `/handoff`, each of which must cost the same whatever the plan's size. */
+const EVENTS: Phase[] = ["PR opened", "run completed", "PR merged", "sub-issue closed", "/handoff status"];
+/** Measured whole flows (requests that count against the rate limit), App and workers together. */
+const WHOLE_FLOW = { 3: 81, 10: 200 } as const;
+
+const perEvent = (f: FlowCosts, p: Phase) => f.phases[p].counted / Math.max(f.phases[p].events, 1);
+
+describe("GitHub requests of a whole plan", () => {
+  it("cost the same per event at N=3 and N=10, at most 8 per worker job, and end with every task merged", async () => {
+    const small = await playFlow(3, { workerFromSource: true });
+    const large = await playFlow(10, { workerFromSource: true });
+    for (const f of [small, large]) {
+      expect(f.violations).toBe(0);
+      expect(f.merged).toBe(f.n);
+      expect(f.rollup).toContain(`✅ ${f.n} merged`);
+      expect(f.phases["worker job"].events).toBe(f.n);
+      expect(f.phases["worker job"].max).toBeLessThanOrEqual(8);
+      const links = Math.floor(f.n / 2);
+      const ready = Math.ceil(f.n / 2);
+      expect(f.phases["/handoff"].counted).toBeLessThanOrEqual(
+        1.2 * planMinimum(f.n, links, ready) + PLAN_FIXED,
+      );
+      expect(f.whole.counted).toBeLessThanOrEqual(WHOLE_FLOW[f.n as 3 | 10] + 5);
+      // Skipped runs and pushes cost nothing; neither does a worker's own PR opening.
+      expect(f.phases["run skipped"].counted).toBe(0);
+      expect(f.phases["other events"].counted).toBe(0);
+    }
+    for (const p of EVENTS) {
+      expect(perEvent(large, p), p).toBeLessThanOrEqual(perEvent(small, p) + 2);
+      expect(large.phases[p].max, p).toBeLessThanOrEqual(small.phases[p].max + 2);
+    }
+  }, 600_000);
+
+  it("creates nothing twice when every webhook is delivered twice", async () => {
+    const f = await playFlow(3, { workerFromSource: true, deliverTwice: true });
+    expect(f.violations).toBe(0);
+    expect(f.merged).toBe(3);
+    expect(f.rollup).toContain("✅ 3 merged");
+    expect(f.created).toEqual({
+      taskIssues: 3,
+      pulls: 3,
+      dispatches: 3,
+      rollups: 1,
+      statusesPerIssue: 1,
+      repeatedNotices: [],
+    });
+  }, 300_000);
 });

@@ -47,6 +47,17 @@ export interface FlowCosts {
   merged: number;
   violations: number;
   rollup: string;
+  /** What exists at the end, to check that nothing was created twice. */
+  created: {
+    taskIssues: number;
+    pulls: number;
+    dispatches: number;
+    rollups: number;
+    /** The most status comments any one sub-issue has (one is right). */
+    statusesPerIssue: number;
+    /** Notice ids posted more than once. */
+    repeatedNotices: string[];
+  };
 }
 
 const zero = (): PhaseCost => ({
@@ -180,9 +191,32 @@ async function play(world: World, n: number, opts: FlowOptions): Promise<FlowCos
     byRun.set(c.runId, [...(byRun.get(c.runId) ?? []), c]);
   }
   for (const runCalls of byRun.values()) add(phases["worker job"], costOf(runCalls));
-  const comments = (await alice.rest.issues.listComments({ ...repo, issue_number: parent, per_page: 100 }))
-    .data;
-  const rollup = comments.find((c) => c.body?.includes("<!-- handoff:rollup"))?.body ?? "";
+  const all = await alice.paginate(alice.rest.issues.listCommentsForRepo, { ...repo, per_page: 100 });
+  const onParent = all.filter((c) => c.issue_url.endsWith(`/issues/${parent}`));
+  const rollups = onParent.filter((c) => c.body?.includes("<!-- handoff:rollup"));
+  const statuses = new Map<string, number>();
+  const notices = new Map<string, number>();
+  for (const c of all) {
+    if (c.body?.includes("<!-- handoff:status"))
+      statuses.set(c.issue_url, (statuses.get(c.issue_url) ?? 0) + 1);
+    const notice = /<!-- handoff:notice \{"id":"([^"]+)"/.exec(c.body ?? "")?.[1];
+    if (notice) notices.set(notice, (notices.get(notice) ?? 0) + 1);
+  }
+  const issues = await alice.paginate(alice.rest.issues.listForRepo, {
+    ...repo,
+    state: "all",
+    per_page: 100,
+  });
+  const pulls = await alice.paginate(alice.rest.pulls.list, { ...repo, state: "all", per_page: 100 });
+  const created = {
+    taskIssues: issues.filter((i) => !i.pull_request && i.body?.includes("<!-- handoff:task")).length,
+    pulls: pulls.length,
+    dispatches: dispatched.size,
+    rollups: rollups.length,
+    statusesPerIssue: Math.max(0, ...statuses.values()),
+    repeatedNotices: [...notices].filter(([, n]) => n > 1).map(([id]) => id),
+  };
+  const rollup = rollups[0]?.body ?? "";
   return {
     n,
     phases,
@@ -190,5 +224,6 @@ async function play(world: World, n: number, opts: FlowOptions): Promise<FlowCos
     merged,
     violations: world.gh.violations().length,
     rollup,
+    created,
   };
 }

@@ -25,9 +25,9 @@ export function planOfN(n: number): PlanInput {
   };
 }
 
-/** The config a plan of N needs: every task may run at once (the plan itself bounds the work). */
+/** The config a plan of N needs: as many tasks at once as handoff allows (20). */
 export function configForN(n: number): string {
-  return `limits:\n  maxTasks: ${Math.max(n, 5)}\n  maxParallel: ${n}\nmodels:\n  worker: small\n`;
+  return `limits:\n  maxTasks: ${Math.max(n, 5)}\n  maxParallel: ${Math.min(n, 20)}\nmodels:\n  worker: small\n`;
 }
 
 /** Scripts the planner (one look, then the plan) and every worker (create the file, finish). */
