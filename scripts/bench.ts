@@ -12,6 +12,7 @@ import { ROOT, startWorld } from "../test/world/index.ts";
 import { Redactor } from "../action/src/tools/redact.ts";
 import { findSecretsByShape } from "../action/src/tools/shapes.ts";
 import { groundingBench } from "./bench-grounding.ts";
+import { apiCalls } from "./bench-api.ts";
 import {
   LONG_SESSION_MODEL,
   LONG_SESSION_TURNS,
@@ -155,11 +156,17 @@ async function masking(): Promise<string[]> {
   ];
 }
 
-const sections = [
-  await worldStartup(),
-  await caching(),
-  await core(),
-  await masking(),
-  await groundingBench(timeIt),
-];
+// `npm run bench -- api` prints only the GitHub requests section (it plays three whole plans).
+const only = process.argv[2];
+const sections =
+  only === "api"
+    ? [await apiCalls()]
+    : [
+        await worldStartup(),
+        await caching(),
+        await core(),
+        await masking(),
+        await groundingBench(timeIt),
+        await apiCalls(),
+      ];
 console.log(sections.map((s) => s.join("\n")).join("\n\n"));
