@@ -2,6 +2,7 @@ import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { editorTool, type FileActivity } from "../../action/src/tools/editor.ts";
+import { createWorkerTools, MAX_VIEW_CHARS } from "../../action/src/tools/index.ts";
 import { Workspace } from "../../action/src/tools/workspace.ts";
 import { outsideDir, signal, tempDir } from "./tools-helpers.ts";
 
@@ -18,7 +19,7 @@ async function setup(
     activity,
     tool,
     run: (input: Record<string, unknown>) => tool.run(input, signal()),
-    /** The path as the tool shows it. */
+    /** The absolute path, as the model may address a file (results show it relative). */
     p: (rel: string) => path.join(root, rel),
     content: (rel: string) => readFile(path.join(root, rel), "utf8"),
   };
@@ -43,24 +44,24 @@ describe("view", () => {
     const r = await e.run({ command: "view", path: "f.txt" });
     expect(r.isError).toBeFalsy();
     expect(r.content).toBe(
-      `Here's the result of running \`cat -n\` on ${e.p("f.txt")}:\n     1\tone\n     2\ttwo\n     3\tthree\n     4\tfour\n     5\tfive\n`,
+      `Here's the result of running \`cat -n\` on f.txt:\n1\tone\n2\ttwo\n3\tthree\n4\tfour\n5\tfive\n`,
     );
     expect([...e.activity.read]).toEqual(["f.txt"]);
   });
 
   it("accepts the absolute path under the root", async () => {
     const e = await setup({ "f.txt": file });
-    expect((await e.run({ command: "view", path: e.p("f.txt") })).content).toContain("     3\tthree");
+    expect((await e.run({ command: "view", path: e.p("f.txt") })).content).toContain("\n3\tthree");
   });
 
   it("shows a range, with -1 meaning the end of the file", async () => {
     const e = await setup({ "f.txt": file });
     const mid = await e.run({ command: "view", path: "f.txt", view_range: [2, 3] });
-    expect(mid.content.split("\n").slice(1, -1)).toEqual(["     2\ttwo", "     3\tthree"]);
+    expect(mid.content.split("\n").slice(1, -1)).toEqual(["2\ttwo", "3\tthree"]);
     const tail = await e.run({ command: "view", path: "f.txt", view_range: [4, -1] });
-    expect(tail.content.split("\n").slice(1, -1)).toEqual(["     4\tfour", "     5\tfive"]);
+    expect(tail.content.split("\n").slice(1, -1)).toEqual(["4\tfour", "5\tfive"]);
     const past = await e.run({ command: "view", path: "f.txt", view_range: [5, 99] });
-    expect(past.content.split("\n").slice(1, -1)).toEqual(["     5\tfive"]);
+    expect(past.content.split("\n").slice(1, -1)).toEqual(["5\tfive"]);
   });
 
   it("rejects invalid ranges with the reason", async () => {
@@ -93,7 +94,7 @@ describe("view", () => {
     });
     const r = await e.run({ command: "view", path: "." });
     expect(r.content).toBe(
-      `Here's the files and directories up to 2 levels deep in ${e.root}, excluding hidden items and node_modules:\nREADME.md\nsrc/\nsrc/a.ts\nsrc/deep/\n`,
+      `Here's the files and directories up to 2 levels deep in ., excluding hidden items and node_modules:\nREADME.md\nsrc/\nsrc/a.ts\nsrc/deep/\n`,
     );
     expect(e.activity.read.size).toBe(0);
     const range = await e.run({ command: "view", path: "src", view_range: [1, 2] });
@@ -122,7 +123,7 @@ describe("view", () => {
     });
     expect(await e.run({ command: "view", path: "img.png" })).toMatchObject({
       isError: true,
-      content: `refused: ${e.p("img.png")} is not a UTF-8 text file (binary?)`,
+      content: `refused: img.png is not a UTF-8 text file (binary?)`,
     });
     expect((await e.run({ command: "view", path: "latin1.txt" })).content).toMatch(/not a UTF-8 text file/);
     expect(await e.run({ command: "view", path: "big.txt" })).toMatchObject({
@@ -131,7 +132,7 @@ describe("view", () => {
     });
     expect(await e.run({ command: "view", path: "nope.txt" })).toEqual({
       isError: true,
-      content: `The path ${e.p("nope.txt")} does not exist. Please provide a valid path.`,
+      content: `The path nope.txt does not exist. Please provide a valid path.`,
     });
   });
 
@@ -141,8 +142,8 @@ describe("view", () => {
     const r = await e.run({ command: "view", path: "long.txt" });
     expect(r.content.length).toBeLessThan(500);
     expect(r.content).toMatch(/showing lines 1-\d+ of 400; use view_range to see more/);
-    const shown = r.content.split("\n").filter((l) => /^\s+\d+\t/.test(l));
-    expect(shown.at(-1)).toMatch(/^\s+\d+\tline \d+$/);
+    const shown = r.content.split("\n").filter((l) => /^\s*\d+\t/.test(l));
+    expect(shown.at(-1)).toMatch(/^\s*\d+\tline \d+$/);
   });
 
   it("cuts a single enormous line", async () => {
@@ -162,7 +163,7 @@ describe("create", () => {
   it("creates a file and its parent directories", async () => {
     const e = await setup();
     const r = await e.run({ command: "create", path: "a/b/c.ts", file_text: "export {};\n" });
-    expect(r).toEqual({ content: `File created successfully at: ${e.p("a/b/c.ts")}` });
+    expect(r).toEqual({ content: `File created successfully at: a/b/c.ts` });
     expect(await e.content("a/b/c.ts")).toBe("export {};\n");
     expect([...e.activity.changed]).toEqual(["a/b/c.ts"]);
   });
@@ -171,7 +172,7 @@ describe("create", () => {
     const e = await setup({ "x.txt": "old\n" });
     const r = await e.run({ command: "create", path: "x.txt", file_text: "new\n" });
     expect(r.content).toBe(
-      `File overwritten successfully at: ${e.p("x.txt")}\nnote: you overwrote ${e.p("x.txt")} without viewing it first`,
+      `File overwritten successfully at: x.txt\nnote: you overwrote x.txt without viewing it first`,
     );
     expect(await e.content("x.txt")).toBe("new\n");
   });
@@ -219,9 +220,7 @@ describe("str_replace", () => {
     });
     expect(r.isError).toBeFalsy();
     expect(r.content).toBe(
-      `The file ${e.p("m.ts")} has been edited. Here's the result of running \`cat -n\` on a snippet of ${e.p("m.ts")}:\n` +
-        "     1\tfunction a() {\n     2\t  return 2;\n     3\t}\n     4\t\n     5\tfunction b() {\n     6\t  return 1;\n" +
-        "Review the changes and make sure they are as expected. Edit the file again if necessary.",
+      "Edited m.ts; the lines around the change:\n1\tfunction a() {\n2\t  return 2;\n3\t}\n4\t",
     );
     expect(await e.content("m.ts")).toBe(src.replace("return 1", "return 2"));
     expect([...e.activity.changed]).toEqual(["m.ts"]);
@@ -232,7 +231,7 @@ describe("str_replace", () => {
     const r = await e.run({ command: "str_replace", path: "m.ts", old_str: "return 3;", new_str: "x" });
     expect(r).toEqual({
       isError: true,
-      content: `No replacement was performed, old_str did not appear verbatim in ${e.p("m.ts")}.`,
+      content: `No replacement was performed, old_str did not appear verbatim in m.ts.`,
     });
     expect(await e.content("m.ts")).toBe(src);
   });
@@ -247,7 +246,7 @@ describe("str_replace", () => {
     });
     expect(r).toEqual({
       isError: true,
-      content: `No replacement was performed. old_str appears 2 times in ${e.p("m.ts")}, at lines 2, 6. Include more surrounding lines so it matches exactly once.`,
+      content: `No replacement was performed. old_str appears 2 times in m.ts, at lines 2, 6. Include more surrounding lines so it matches exactly once.`,
     });
     expect(await e.content("m.ts")).toBe(src);
   });
@@ -278,7 +277,7 @@ describe("str_replace", () => {
     const e = await setup({ "m.txt": "x\n" });
     const r = await e.run({ command: "str_replace", path: "m.txt", old_str: "x", new_str: "y" });
     expect(r.isError).toBeFalsy();
-    expect(r.content.endsWith(`\nnote: you edited ${e.p("m.txt")} without viewing it first`)).toBe(true);
+    expect(r.content.endsWith(`\nnote: you edited m.txt without viewing it first`)).toBe(true);
     const again = await e.run({ command: "str_replace", path: "m.txt", old_str: "y", new_str: "z" });
     expect(again.content).not.toContain("note:");
   });
@@ -307,7 +306,7 @@ describe("str_replace", () => {
       await e.run({ command: "str_replace", path: "none.txt", old_str: "a", new_str: "b" }),
     ).toMatchObject({
       isError: true,
-      content: `The path ${e.p("none.txt")} does not exist or is not a file.`,
+      content: `The path none.txt does not exist or is not a file.`,
     });
   });
 });
@@ -321,7 +320,7 @@ describe("insert", () => {
     expect(await e.content("l.txt")).toBe("top\na\nbetween\nb\n");
     const r = await e.run({ command: "insert", path: "l.txt", insert_line: 4, insert_text: "end1\nend2" });
     expect(await e.content("l.txt")).toBe("top\na\nbetween\nb\nend1\nend2\n");
-    expect(r.content).toContain("     6\tend2");
+    expect(r.content).toContain("\n6\tend2");
     expect([...e.activity.changed]).toEqual(["l.txt"]);
   });
 
@@ -443,5 +442,50 @@ describe("the editor inside its workspace", () => {
     const r = await e.run({ command: "create", path: "d/file/child.txt", file_text: "x" });
     expect(r.isError).toBe(true);
     expect(r.content).toMatch(/^create failed: E/);
+  });
+});
+
+describe("token hygiene", () => {
+  it("names files relative to the workspace in every result and keeps an edit's result short", async () => {
+    const body = Array.from({ length: 40 }, (_, i) => `line ${i + 1}`).join("\n") + "\n";
+    const e = await setup({ "src/long.txt": body });
+    const results = [
+      await e.run({ command: "view", path: e.p("src") }),
+      await e.run({ command: "view", path: e.p("src/long.txt") }),
+      await e.run({ command: "view", path: e.p("src/missing.txt") }),
+      await e.run({ command: "create", path: e.p("src/new.txt"), file_text: "x\n" }),
+      await e.run({
+        command: "str_replace",
+        path: e.p("src/long.txt"),
+        old_str: "line 20\n",
+        new_str: "LINE 20\n",
+      }),
+      await e.run({ command: "str_replace", path: e.p("src/long.txt"), old_str: "absent", new_str: "x" }),
+      await e.run({ command: "insert", path: e.p("src/long.txt"), insert_line: 30, insert_text: "added" }),
+    ];
+    for (const r of results) expect(r.content).not.toContain(e.root);
+    const edit = results[4]!.content;
+    // Two lines of context each side, no closing advice: the change and its neighbours only.
+    expect(edit).toBe(
+      "Edited src/long.txt; the lines around the change:\n18\tline 18\n19\tline 19\n20\tLINE 20\n21\tline 21\n22\tline 22",
+    );
+  });
+
+  it("caps one view at 16,000 characters by default and says how to read the rest", async () => {
+    const root = await tempDir({ "big.txt": "0123456789\n".repeat(5000) });
+    const tools = createWorkerTools({
+      root,
+      secrets: [],
+      commandTimeoutMs: 5000,
+      maxOutputBytes: 10_000,
+      onFinish: () => undefined,
+      env: { PATH: process.env.PATH },
+    });
+    const editor = tools.tools["str_replace_based_edit_tool"]!;
+    expect(editor.definition).toMatchObject({ max_characters: MAX_VIEW_CHARS });
+    expect(MAX_VIEW_CHARS).toBe(16_000);
+    const r = await editor.run({ command: "view", path: "big.txt" }, signal());
+    expect(r.content.length).toBeLessThanOrEqual(MAX_VIEW_CHARS + 200);
+    expect(r.content).toContain("use view_range to see more");
   });
 });

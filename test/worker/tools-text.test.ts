@@ -36,7 +36,7 @@ describe("text files", () => {
     expect(linesOf("a\n")).toEqual(["a"]);
     expect(linesOf("a\n\n")).toEqual(["a", ""]);
     expect(linesOf("a\nb")).toEqual(["a", "b"]);
-    expect(numbered(["x", "y"], 9)).toBe("     9\tx\n    10\ty");
+    expect(numbered(["x", "y"], 9)).toBe(" 9\tx\n10\ty");
   });
 });
 

@@ -31,7 +31,8 @@ export interface EditorOptions {
 }
 
 const COMMANDS = ["view", "create", "str_replace", "insert"] as const;
-const SNIPPET_CONTEXT = 4;
+/** Unchanged lines shown around an edit: enough to see it fit, few enough not to re-read the file. */
+const SNIPPET_CONTEXT = 2;
 
 const pathField = z.string().min(1, "must not be empty");
 const schemas = {
@@ -193,7 +194,8 @@ export function editorTool(opts: EditorOptions): LoopTool {
     if (failed) return error(failed);
     files.changed.add(r.rel);
     const first = lineAt(text, index);
-    const last = first + (newStr.match(/\n/g)?.length ?? 0);
+    // A trailing line break ends the last changed line; the line after it is unchanged.
+    const last = first + (newStr.replace(/\n$/, "").match(/\n/g)?.length ?? 0);
     return { content: edited(shown, snippet(text, first, last)) + note };
   }
 
@@ -262,7 +264,7 @@ export function editorTool(opts: EditorOptions): LoopTool {
 }
 
 const edited = (shown: string, snippetText: string) =>
-  `The file ${shown} has been edited. Here's the result of running \`cat -n\` on a snippet of ${shown}:\n${snippetText}\nReview the changes and make sure they are as expected. Edit the file again if necessary.`;
+  `Edited ${shown}; the lines around the change:\n${snippetText}`;
 
 /** Start indices of every occurrence of `needle`, overlapping ones included. */
 function occurrences(text: string, needle: string): number[] {
@@ -281,7 +283,7 @@ function boundedView(lines: readonly string[], from: number, to: number, maxChar
   let size = 0;
   for (let n = from; n <= to; n++) {
     // One enormous line (minified code) is cut on its own so the view stays bounded.
-    const line = truncateEnd(numbered([lines[n - 1] ?? ""], n), maxChars, " … [line cut]");
+    const line = truncateEnd(numbered([lines[n - 1] ?? ""], n, String(to).length), maxChars, " … [line cut]");
     if (size + line.length + 1 > maxChars && out.length > 0) {
       out.push(
         `… [output cut at ${maxChars} characters: showing lines ${from}-${n - 1} of ${lines.length}; use view_range to see more]`,

@@ -34,7 +34,7 @@ export interface WorkerToolsOptions {
   env?: Env;
   /** Largest file the editor reads or writes; 2 MiB by default. */
   maxFileBytes?: number;
-  /** Most characters one editor `view` returns; 50,000 by default. */
+  /** Most characters one editor `view` returns; MAX_VIEW_CHARS by default. */
   maxViewChars?: number;
   /** Isolation for every command (see sandbox.ts); none in unit tests of the tools. */
   sandbox?: Sandbox;
@@ -88,9 +88,12 @@ function redacted(tool: LoopTool, redactor: Redactor, learn: (text: string) => P
   };
 }
 
+/** Most characters one editor `view` returns: a long file is read in parts with `view_range`. */
+export const MAX_VIEW_CHARS = 16_000;
+
 export function toolGuidance(root: string): string {
   return [
-    `The repository is checked out at ${root}; that is the workspace root. The text editor accepts paths under it, absolute (${path.join(root, "src/index.ts")}) or relative to it (src/index.ts).`,
+    `The repository is checked out at ${root}; that is the workspace root. The text editor accepts paths under it, absolute (${path.join(root, "src/index.ts")}) or relative to it (src/index.ts), and names files relative to it in its results. A view shows at most ${MAX_VIEW_CHARS.toLocaleString("en-US")} characters: view large files in parts with \`view_range\`.`,
     "Each bash call runs in a fresh shell started in the workspace root: `cd`, variables and background processes do not carry over, and anything a call starts is stopped when it returns. Stdin is closed, so interactive commands fail; use non-interactive flags. Long-running commands are killed at the timeout.",
     "The .git/ directory is off limits, and .github/workflows/ and git hooks and config cannot be changed: such changes are reverted. No credentials are available to your commands.",
   ].join("\n");
@@ -103,7 +106,7 @@ export function createWorkerTools(opts: WorkerToolsOptions): WorkerTools {
   const commandEnv = scrubEnv(env, redactor);
   const protectedPaths = new ProtectedPaths(workspace.root, DEFAULT_PROTECTED, outsideProtected(env));
   const files: FileActivity = { read: new Set(), changed: new Set() };
-  const maxViewChars = opts.maxViewChars ?? 50_000;
+  const maxViewChars = opts.maxViewChars ?? MAX_VIEW_CHARS;
 
   const tools: Record<string, LoopTool> = {
     [EDITOR_TOOL_NAME]: editorTool({

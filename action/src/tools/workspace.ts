@@ -49,9 +49,12 @@ export class Workspace {
     this.realRoot = realpathSync(this.root);
   }
 
-  /** Shows a workspace-relative path the way the model addresses files: absolute under `root`. */
+  /**
+   * Shows a workspace-relative path in tool results: relative to the root ("." for the root), so
+   * no result repeats the checkout's absolute path. The model may still address files either way.
+   */
   display(rel: string): string {
-    return rel ? path.join(this.root, rel) : this.root;
+    return rel || ".";
   }
 
   async resolve(input: string, intent: Intent): Promise<Resolution> {
