@@ -9,7 +9,7 @@ export const keyOf = (i: number) => `task-${i + 1}`;
 const fileOf = (i: number) => `notes/task-${i + 1}.md`;
 const titleOf = (i: number) => `Write note number ${i + 1}`;
 
-export function planOfN(n: number): PlanInput {
+export function planOfN(n: number, opts: { independent?: boolean } = {}): PlanInput {
   return {
     summary: `Write ${n} notes; every second note builds on the one before it.`,
     tasks: Array.from({ length: n }, (_, i) => ({
@@ -18,7 +18,7 @@ export function planOfN(n: number): PlanInput {
       goal: `${fileOf(i)} exists and says which note it is.`,
       files: [{ path: fileOf(i), note: "new file" }],
       acceptance: [{ text: "The note exists", command: `test -f ${fileOf(i)}` }],
-      dependsOn: i % 2 === 1 ? [keyOf(i - 1)] : [],
+      dependsOn: i % 2 === 1 && !opts.independent ? [keyOf(i - 1)] : [],
       model: "small" as const,
       size: "xs" as const,
     })),
