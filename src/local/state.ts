@@ -4,7 +4,7 @@ import { deriveLocalPlan, type LocalDerived, type LocalTaskInput } from "../core
 import { taskBranch } from "../core/records.ts";
 import { schedule, type Decision } from "../core/schedule.ts";
 import { parseHandoffScript } from "../core/script.ts";
-import { planSpend } from "../store/reconcile.ts";
+import { planSpend } from "../core/decide.ts";
 import type { LocalEnv } from "./env.ts";
 import { runnerPid } from "./lock.ts";
 import type { PlanFile, ScriptFile } from "./store.ts";
