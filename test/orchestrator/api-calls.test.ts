@@ -194,7 +194,10 @@ describe("GitHub requests of a whole plan", () => {
     }
     for (const p of EVENTS) {
       expect(perEvent(large, p), p).toBeLessThanOrEqual(perEvent(small, p) + 2);
-      expect(large.phases[p].max, p).toBeLessThanOrEqual(small.phases[p].max + 2);
+      // One event may start several tasks at once (a completion frees maxParallel slots, a merge
+      // unblocks dependents): each start costs its status and its dispatch whatever N, so the costliest
+      // single event is compared net of its starts.
+      expect(large.phases[p].maxBeyondStarts, p).toBeLessThanOrEqual(small.phases[p].maxBeyondStarts + 2);
     }
   }, 600_000);
 

@@ -36,6 +36,11 @@ export interface PhaseCost extends Cost {
   events: number;
   /** The costliest single event's counted requests. */
   max: number;
+  /**
+   * The costliest single event's counted requests beyond the tasks it starts (each start is its queued
+   * status and its dispatch: work in proportion to what the event unblocks, not to the plan's size).
+   */
+  maxBeyondStarts: number;
   /** Counted requests by operation. */
   operations: Record<string, number>;
 }
@@ -67,6 +72,7 @@ const zero = (): PhaseCost => ({
   notModified: 0,
   events: 0,
   max: 0,
+  maxBeyondStarts: 0,
   operations: {},
 });
 
@@ -94,6 +100,8 @@ function add(phase: PhaseCost, cost: Cost & { operations: Record<string, number>
   phase.writes += cost.writes;
   phase.notModified += cost.notModified;
   phase.max = Math.max(phase.max, cost.counted);
+  const starts = cost.operations["actions/create-workflow-dispatch"] ?? 0;
+  phase.maxBeyondStarts = Math.max(phase.maxBeyondStarts, cost.counted - 2 * starts);
 }
 
 function phaseOf(event: string, payload: Record<string, unknown>): Phase {
