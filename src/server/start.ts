@@ -27,14 +27,21 @@ export interface RunningOrchestrator {
   close(): Promise<void>;
 }
 
-/** Probot's Octokit with handoff's bounded retries and write pacing. */
+/**
+ * Probot's Octokit with handoff's bounded retries and write pacing. Handoff's policy is laid OVER
+ * what Probot passes in: Probot's own throttle callbacks do not retry secondary rate limits at all.
+ * Kept from Probot: the per-installation `id`, a Redis connection, and `enabled: false`.
+ */
 export function handoffOctokit(pacing?: Pacing): typeof ProbotOctokit {
   const extra = octokitPacingOptions(pacing);
-  return ProbotOctokit.defaults((instance: Record<string, unknown>) => ({
-    ...instance,
-    throttle: { ...extra.throttle, ...(instance.throttle as object | undefined) },
-    retry: { ...extra.retry, ...(instance.retry as object | undefined) },
-  })) as typeof ProbotOctokit;
+  return ProbotOctokit.defaults((instance: Record<string, unknown>) => {
+    const theirs = (instance.throttle ?? {}) as Record<string, unknown>;
+    return {
+      ...instance,
+      throttle: theirs.enabled === false ? theirs : { ...theirs, ...extra.throttle },
+      retry: { ...(instance.retry as object | undefined), ...extra.retry },
+    };
+  }) as typeof ProbotOctokit;
 }
 
 export async function startOrchestratorServer(opts: OrchestratorServerOptions): Promise<RunningOrchestrator> {

@@ -124,6 +124,20 @@ describe("the orchestrator as a workflow step", () => {
     expect(world.gh.violations()).toEqual([]);
   });
 
+  it("waits out a secondary rate limit with handoff's own policy (Probot's would not retry it)", async () => {
+    await startActionsOnly();
+    const parent = await openIssue(world, ISSUE);
+    world.gh.fault({ operationId: "issues/create", kind: "secondary-rate-limit", retryAfter: 1 });
+    await comment(world, parent, "/handoff");
+
+    expect(orchestratorRuns().map((r) => r.conclusion)).toEqual(["success"]);
+    const limited = world.gh.calls({ operationId: "issues/create" }).filter((c) => c.fault);
+    expect(limited).toHaveLength(1);
+    const subs = await subIssuesOf(repoClient(world), parent);
+    expect(subs.map((s) => s.title)).toEqual(SAMPLE_PLAN.tasks.map((t) => t.title));
+    expect(await botNotes(repoClient(world), parent)).toEqual([]);
+  });
+
   it("a handler that fails fails the step", async () => {
     await startActionsOnly();
     const parent = await openIssue(world, ISSUE);
