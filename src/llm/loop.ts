@@ -13,6 +13,7 @@ import {
   ZERO_USAGE,
   type Usage,
 } from "../core/usage.ts";
+import { describeModelError, streamMessage, type StreamRetryPolicy } from "./model-call.ts";
 
 type ContentBlockParam = Anthropic.Messages.ContentBlockParam;
 /** The conversation this loop keeps: user and assistant turns only (the system prompt is separate). */
@@ -51,6 +52,7 @@ export type StopReason =
   | "max_cost"
   | "timeout"
   | "refusal"
+  | "output_limit"
   | "error"
   /** The caller's signal stopped the session (Ctrl-C in `handoff run`). */
   | "interrupted";
@@ -83,6 +85,8 @@ export interface LoopOptions {
   cache?: boolean;
   /** Stops the session: the call or tool in flight is aborted and the loop ends "interrupted". */
   signal?: AbortSignal;
+  /** Repeats of a stream that broke mid-reply (default STREAM_RETRIES). */
+  streamRetries?: StreamRetryPolicy;
 }
 
 export interface LoopResult {
@@ -90,7 +94,7 @@ export interface LoopResult {
   turns: number;
   usage: Usage;
   costUsd?: number;
-  /** Present when stop is "failed", "error" or "refusal". */
+  /** Present when stop is "failed", "error", "output_limit" or "refusal". */
   error?: string;
   /** The last text the model wrote: a partial summary when a bound ended the session. */
   lastText: string;
@@ -128,6 +132,25 @@ function stripCache(b: ContentBlockParam): ContentBlockParam {
   return rest as ContentBlockParam;
 }
 
+/** Replies in a row cut off before anything complete that the loop asks again for. */
+const MAX_CUT_OFFS = 1;
+
+function withCutOffNote(turn: MessageParam, maxOut: number): MessageParam {
+  const note: Anthropic.Messages.TextBlockParam = {
+    type: "text",
+    text: `Your reply was cut off at the output limit of ${maxOut} tokens before anything in it was complete, and nothing of it was kept. Reply again within the limit: make it shorter (fewer words, a smaller tool call).`,
+  };
+  const blocks: ContentBlockParam[] =
+    typeof turn.content === "string" ? [{ type: "text", text: turn.content }] : [...turn.content];
+  const last = blocks.at(-1);
+  if (last?.type === "text" && last.text === note.text) return turn;
+  return { role: "user", content: [...blocks, note] };
+}
+
+function cutOffError(maxOut: number, times: number): string {
+  return `the model's reply was cut off at the output limit of ${maxOut} tokens ${times} times in a row, before anything in it was complete`;
+}
+
 function toolDefinitions(tools: Record<string, LoopTool>): ToolUnion[] {
   return Object.values(tools).map((t) => t.definition);
 }
@@ -138,19 +161,6 @@ function textOf(content: Anthropic.Messages.ContentBlock[]): string {
     .map((b) => b.text)
     .join("\n")
     .trim();
-}
-
-function errorMessage(e: unknown): string {
-  // The SDK's message for an API error is the status followed by the raw JSON body, which ends up
-  // in comments and PRs; say it the way a person reads it: `529 overloaded_error: Overloaded (request …)`.
-  const api = e as { status?: unknown; type?: unknown; apiMessage?: unknown; requestID?: unknown };
-  if (e instanceof Error && typeof api.status === "number" && typeof api.type === "string") {
-    const detail = typeof api.apiMessage === "string" && api.apiMessage ? `: ${api.apiMessage}` : "";
-    const request = typeof api.requestID === "string" ? ` (request ${api.requestID})` : "";
-    return `${api.status} ${api.type}${detail}${request}`.slice(0, 500);
-  }
-  if (e instanceof Error) return e.message.slice(0, 500);
-  return String(e).slice(0, 500);
 }
 
 export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
@@ -168,6 +178,7 @@ export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
   let lastInputTotal = estimateTokens(opts.system.length + opts.prompt.length + JSON.stringify(tools).length);
   let lastCached = 0;
   let nudged = false;
+  let cutOffs = 0;
 
   const result = (stop: StopReason, error?: string): LoopResult => ({
     stop,
@@ -211,22 +222,21 @@ export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
 
     let message: Anthropic.Messages.Message;
     try {
-      message = await opts.client.messages
-        .stream(
-          {
-            model: opts.model,
-            max_tokens: maxOut,
-            system,
-            tools,
-            messages: cache ? withMovingBreakpoints(messages) : messages,
-          },
-          { signal: bounded(remainingMs) },
-        )
-        .finalMessage();
+      message = await streamMessage(
+        opts.client,
+        {
+          model: opts.model,
+          max_tokens: maxOut,
+          system,
+          tools,
+          messages: cache ? withMovingBreakpoints(messages) : messages,
+        },
+        { deadline: budget.deadline, now, policy: opts.streamRetries, signal: opts.signal },
+      );
     } catch (e) {
       if (opts.signal?.aborted) return result("interrupted");
       if (now() >= budget.deadline) return result("timeout");
-      return result("error", errorMessage(e));
+      return result("error", describeModelError(e));
     }
     turns++;
     const callUsage = fromApiUsage(message.usage);
@@ -235,6 +245,16 @@ export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
     lastCached = callUsage.cacheReadTokens + callUsage.cacheWriteTokens;
     const text = textOf(message.content);
     if (text) lastText = text;
+    if (message.content.length === 0) {
+      // Cut off before anything complete (e.g. one tool call longer than the output limit): the API
+      // rejects an empty assistant turn, so say so in the pending user turn and ask again, bounded.
+      if (message.stop_reason !== "max_tokens")
+        return result("error", "the model API returned an empty reply");
+      if (++cutOffs > MAX_CUT_OFFS) return result("output_limit", cutOffError(maxOut, cutOffs));
+      messages[messages.length - 1] = withCutOffNote(messages[messages.length - 1]!, maxOut);
+      continue;
+    }
+    cutOffs = 0;
     messages.push({ role: "assistant", content: message.content as ContentBlockParam[] });
 
     const toolUses = message.content.filter(
@@ -287,7 +307,7 @@ export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
         try {
           outcome = await tool.run(use.input, bounded(Math.max(1, budget.deadline - now())));
         } catch (e) {
-          outcome = { content: `Tool failed: ${errorMessage(e)}`, isError: true };
+          outcome = { content: `Tool failed: ${describeModelError(e)}`, isError: true };
         }
       }
       if (outcome.stop) stopAfter = "finished";

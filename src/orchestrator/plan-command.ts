@@ -102,6 +102,11 @@ function planFailureBody(outcome: Extract<PlanOutcome, { ok: false }>, attempts:
         "Narrow the issue or the instructions, or raise that limit in `.github/handoff.yml`, and comment `/handoff` again.",
       );
       break;
+    case "output_limit":
+      lines.push(
+        "Split the issue into smaller issues, or ask for fewer, shorter tasks (e.g. `/handoff at most 5 tasks, briefly`), and comment `/handoff` again.",
+      );
+      break;
     default:
       lines.push("Adjust the issue or the instructions and comment `/handoff` again.");
   }

@@ -125,6 +125,9 @@ function submitPlanTool(
   };
 }
 
+/** Output tokens per planner reply: the whole plan is one `submit_plan` call, so it must fit here. */
+export const PLANNER_MAX_OUTPUT_TOKENS = 16_000;
+
 export interface PlanSessionOptions {
   client: Anthropic;
   config: Config;
@@ -162,6 +165,8 @@ const REASONS: Partial<Record<StopReason, (o: { turns: number; config: Config })
   timeout: ({ config }) =>
     `the planner ran out of time (${config.limits.planner.timeoutMinutes} min, \`limits.planner.timeoutMinutes\`)`,
   end_turn: () => "the planner stopped without submitting a plan",
+  output_limit: () =>
+    `the plan is longer than the planner may write in one reply (${PLANNER_MAX_OUTPUT_TOKENS} output tokens): its reply was cut off twice before the plan was complete`,
 };
 
 export async function runPlanSession(opts: PlanSessionOptions): Promise<PlanOutcome> {
@@ -198,7 +203,7 @@ export async function runPlanSession(opts: PlanSessionOptions): Promise<PlanOutc
       deadline: now() + budget.timeoutMinutes * 60_000,
     },
     price: priceTable(config)[model],
-    maxOutputTokens: 16_000,
+    maxOutputTokens: PLANNER_MAX_OUTPUT_TOKENS,
     toolOutputChars: config.limits.toolOutputChars,
     now,
     onEvent: opts.onEvent,

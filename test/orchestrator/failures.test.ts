@@ -4,7 +4,16 @@
 // place of 👀, nothing created and nothing dispatched, and the issue can be planned again later.
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/markers.ts";
-import { overloaded, rateLimited, toolUse, type AnthropicFake } from "../world/anthropic/index.ts";
+import {
+  dropStream,
+  message,
+  midStreamError,
+  overloaded,
+  rateLimited,
+  toolUse,
+  type AnthropicFake,
+} from "../world/anthropic/index.ts";
+import { PLANNER_MAX_OUTPUT_TOKENS } from "../../src/planner/session.ts";
 import { startWorld, type World, type WorldOptions } from "../world/index.ts";
 import { ISSUE, PLANNER_MATCH, SAMPLE_PLAN, plannerSession } from "../world/scenarios/sample.ts";
 import {
@@ -231,6 +240,78 @@ describe("the model API failing", () => {
     expect(await subIssuesOf(repoClient(world), parent)).toHaveLength(3);
     expect(await botNotes(repoClient(world), parent)).toHaveLength(0);
     expect(world.gh.violations()).toEqual([]);
+  });
+});
+
+describe("a plan longer than the planner's output limit", () => {
+  // The whole plan is one submit_plan call; declared larger than max_tokens, the API cuts the turn
+  // off and the unfinished tool call is not delivered: an empty reply with stop_reason max_tokens.
+  const tooLong = message([toolUse("submit_plan", SAMPLE_PLAN)], {
+    outputTokens: PLANNER_MAX_OUTPUT_TOKENS + 1,
+  });
+
+  it("once: the planner is told it was cut off and asked for a shorter reply, then plans normally", async () => {
+    await start();
+    scriptPlanner(world.anthropic, [tooLong, toolUse("submit_plan", SAMPLE_PLAN)]);
+    const parent = await openIssue(world, ISSUE);
+    await comment(world, parent, "/handoff");
+
+    expect(plannerCalls().map((r) => r.status)).toEqual([200, 200]);
+    expect(JSON.stringify(plannerCalls()[1]?.body)).toContain("cut off at the output limit");
+    expect(await subIssuesOf(repoClient(world), parent)).toHaveLength(3);
+    expect(await botNotes(repoClient(world), parent)).toHaveLength(0);
+    world.anthropic.assertNoViolations();
+  });
+
+  it("every time: one comment says the plan did not fit and what to do, not 'temporary'", async () => {
+    await start();
+    scriptPlanner(world.anthropic, [tooLong, tooLong, tooLong]);
+    const parent = await openIssue(world, ISSUE);
+    await comment(world, parent, "/handoff");
+
+    expect(plannerCalls().map((r) => r.status)).toEqual([200, 200]);
+    const reply = await onlyReply(parent);
+    expect(reply).toContain(
+      `The plan is longer than the planner may write in one reply (${PLANNER_MAX_OUTPUT_TOKENS} output tokens)`,
+    );
+    expect(reply).toContain("Split the issue into smaller issues, or ask for fewer, shorter tasks");
+    expect(reply).not.toMatch(/temporary|model API failed/);
+    await assertNothingCreated(parent);
+    world.anthropic.assertNoViolations();
+  });
+});
+
+describe("a model stream that breaks mid-reply", () => {
+  it("a dropped stream and an overloaded_error event inside one are repeated: planned normally", async () => {
+    await start();
+    world.anthropic.faults.atCall(1, dropStream({ afterEvents: 3 }));
+    world.anthropic.faults.atCall(3, midStreamError({ afterEvents: 2 }));
+    scriptPlanner(world.anthropic, plannerSession());
+    const parent = await openIssue(world, ISSUE);
+    await comment(world, parent, "/handoff");
+    expect(world.anthropic.requests().map((r) => r.delivered)).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+      true,
+    ]);
+    expect(await subIssuesOf(repoClient(world), parent)).toHaveLength(3);
+    expect(await botNotes(repoClient(world), parent)).toHaveLength(0);
+    expect(world.gh.violations()).toEqual([]);
+  });
+
+  it("broken on every try: one comment says what happened and how to retry, no raw JSON", async () => {
+    await start();
+    world.anthropic.faults.always(midStreamError({ afterEvents: 2 }));
+    const parent = await openIssue(world, ISSUE);
+    await comment(world, parent, "/handoff");
+    const reply = await onlyReply(parent);
+    expect(reply).toContain("overloaded_error: Overloaded in the middle of the reply");
+    expect(reply).toContain("comment `/handoff` again in a few minutes");
+    expect(reply).not.toContain('{"type":"error"');
+    await assertNothingCreated(parent);
   });
 });
 

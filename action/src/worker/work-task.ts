@@ -74,6 +74,8 @@ export function stopMessage(loop: LoopResult, budget: WorkerBudget): string | un
       return `the model declined: ${loop.error ?? ""}`;
     case "interrupted":
       return "the session was interrupted";
+    case "output_limit":
+      return `${loop.error ?? "the model's replies were cut off at the output limit"}; split the task into smaller ones`;
     default:
       return `the model API failed: ${loop.error ?? loop.stop}`;
   }
