@@ -268,7 +268,7 @@ export function extractCommand(item: string): ExtractedCriterion {
       before.endsWith(":") &&
       before.length > 1 &&
       cmd !== "" &&
-      (looksLikeCodeCommand(cmd) || /\s/.test(cmd))
+      (looksLikeCodeCommand(cmd) || /\s/.test(cmd) || COMMAND_WORD_RE.test(cmd))
     ) {
       return { text: before.slice(0, -1).trimEnd(), command: cmd };
     }
@@ -277,7 +277,10 @@ export function extractCommand(item: string): ExtractedCriterion {
   const found: { at: number; command: string }[] = [];
   for (const span of spans) {
     const cmd = span.content.trim();
-    if (looksLikeCodeCommand(cmd)) found.push({ at: span.start, command: cmd });
+    const inContext =
+      RUN_BEFORE_RE.test(text.slice(0, span.start)) || PASS_AFTER_RE.test(text.slice(span.end));
+    if (looksLikeCodeCommand(cmd) || looksLikeUnknownTool(cmd, inContext))
+      found.push({ at: span.start, command: cmd });
   }
   // Prose outside code spans: blank the spans out so their words are not read twice.
   let prose = text;
@@ -288,6 +291,24 @@ export function extractCommand(item: string): ExtractedCriterion {
 
   const commands = [...new Set(found.map((f) => f.command))];
   return commands.length ? { text, command: commands.join(" && ") } : { text };
+}
+
+/** A lowercase program name: `elm-test`, `mix`, `cargo-nextest` (not `formatDate`, `src/x.ts`, `0.1`). */
+const COMMAND_WORD_RE = /^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/;
+/** An argument that only a command line has: a flag or a path. */
+const FLAG_OR_PATH_RE = /^(?:--?[A-Za-z][\w-]*(?:=\S*)?|\.{0,2}\/\S*|\S*\/\S*)$/;
+const RUN_BEFORE_RE = /\b(?:run|running|execute|executing)\s*$/i;
+const PASS_AFTER_RE = /^\s+(?:passes|pass|passed|succeeds|succeed|exits|runs|completes|finishes)\b/i;
+
+/**
+ * A code span that names a tool handoff does not know (a hand-edited script's `elm-test`): a command
+ * when it is run or passes by the sentence (`elm-test` passes; run `mix test`), or when it carries a
+ * flag or a path (`elm-test --fuzz 10`). Better run and fail visibly than silently become a manual check.
+ */
+function looksLikeUnknownTool(cmd: string, inContext: boolean): boolean {
+  const [first, ...rest] = cmd.split(/\s+/).filter(Boolean);
+  if (first === undefined || !COMMAND_WORD_RE.test(first)) return false;
+  return inContext || rest.some((w) => FLAG_OR_PATH_RE.test(w));
 }
 
 /** A code span's content is a command when its first word (after `VAR=value` assignments) is a tool. */

@@ -40,6 +40,18 @@ describe("extractCommand", () => {
       "./scripts/verify.sh reports no drift",
       { text: "./scripts/verify.sh reports no drift", command: "./scripts/verify.sh" },
     ],
+    // Tools handoff does not know, in code spans: kept as commands, never silently manual checks.
+    ["Tests pass: `elm-test`", { text: "Tests pass", command: "elm-test" }],
+    ["`elm-test` passes", { text: "`elm-test` passes", command: "elm-test" }],
+    ["Run `mix test` without failures", { text: "Run `mix test` without failures", command: "mix test" }],
+    [
+      "`elm-test --fuzz 10` is green",
+      { text: "`elm-test --fuzz 10` is green", command: "elm-test --fuzz 10" },
+    ],
+    [
+      "`dotnet test ./Shop.sln` reports no failures",
+      { text: "`dotnet test ./Shop.sln` reports no failures", command: "dotnet test ./Shop.sln" },
+    ],
     [
       "Mixed: `npm test` and then pnpm lint",
       { text: "Mixed: `npm test` and then pnpm lint", command: "npm test && pnpm lint" },
@@ -60,6 +72,10 @@ describe("extractCommand", () => {
     "Exports the helper: `formatDate`",
     "Make it prettier than before",
     "Just run the tests",
+    "The `total` field is rounded to cents",
+    "`roundCents(0.125)` returns `0.13`",
+    "The `Retry later` button is shown",
+    "A `no such file` error is reported",
   ])("finds no command in %j", (item) => {
     expect(extractCommand(item)).toEqual({ text: item });
   });

@@ -117,6 +117,15 @@ describe("lenient sections", () => {
     expect(ok(`Goal: Ship it.\n\n${acc}`, "T").task.acceptance).toEqual([{ text: "Tests pass" }]);
   });
 
+  it("keeps a hand-edited acceptance command of a tool it does not know as a command, not a manual check", () => {
+    const body =
+      "Goal: Ship it.\n\nAcceptance criteria:\n- `elm-test` passes\n- Tests pass: `elm-test --fuzz 10`";
+    expect(ok(body, "T").task.acceptance).toEqual([
+      { text: "`elm-test` passes", command: "elm-test" },
+      { text: "Tests pass", command: "elm-test --fuzz 10" },
+    ]);
+  });
+
   it("maps every section's synonyms", () => {
     const body = [
       "Objective: Ship the widget.",
