@@ -2,7 +2,23 @@
 // Every schema here parses untrusted JSON: a marker may have been edited by hand.
 import { z } from "zod";
 import { addUsage, Usage, ZERO_USAGE } from "./usage.ts";
+import { encodeMarker } from "./markers.ts";
 import { TaskKey } from "./plan.ts";
+
+/**
+ * Read-side bounds. Markers live in comments and bodies a collaborator can edit, so every string and
+ * list read back is bounded: display text is cut to its bound (a long hand edit does not lose the
+ * plan), identifiers over theirs make the record invalid (it is then rebuilt or ignored).
+ */
+const text = (max: number) => z.string().transform((s) => (s.length > max ? s.slice(0, max) : s));
+const ident = (max = 200) => z.string().max(max);
+/** ISO timestamps, URLs. */
+const SHORT = 100;
+const URL_MAX = 2000;
+/** More tasks than any configuration allows, fewer than could make a marker unrenderable. */
+export const MAX_RECORD_TASKS = 100;
+/** A rollup marker longer than this leaves no room for the table in a 65,536-character comment. */
+export const MAX_ROLLUP_MARKER_CHARS = 58_000;
 
 export const TASK_STATES = [
   "pending",
@@ -19,12 +35,12 @@ export type TaskState = z.infer<typeof TaskState>;
 
 /** One acceptance command as the worker ran it. */
 export const AcceptanceRun = z.object({
-  text: z.string(),
-  command: z.string().optional(),
+  text: text(1000),
+  command: text(4000).optional(),
   passed: z.boolean(),
   exitCode: z.number().int().nullable(),
   durationMs: z.number().nonnegative(),
-  outputTail: z.string().default(""),
+  outputTail: text(8000).default(""),
 });
 export type AcceptanceRun = z.infer<typeof AcceptanceRun>;
 
@@ -43,8 +59,8 @@ export const WorkerResult = z.object({
   followUps: z.array(z.string().max(1000)).max(20).default([]),
   learnings: z.array(z.string().max(1000)).max(20).default([]),
   acceptance: z.array(AcceptanceRun).max(30),
-  filesChanged: z.array(z.string()).max(500).default([]),
-  model: z.string(),
+  filesChanged: z.array(text(500)).max(500).default([]),
+  model: ident(),
   turns: z.number().int().nonnegative(),
   usage: Usage,
   costUsd: z.number().nonnegative().optional(),
@@ -73,15 +89,15 @@ export const StatusRecord = z.object({
   /** Dispatch count; a retry increments it. */
   attempt: z.number().int().min(1),
   /** ISO time of the last change. */
-  at: z.string(),
-  base: z.string().optional(),
+  at: ident(SHORT),
+  base: ident(255).optional(),
   runId: z.number().int().optional(),
-  runUrl: z.string().optional(),
+  runUrl: ident(URL_MAX).optional(),
   prNumber: z.number().int().optional(),
   /** Short, person-readable reason for failed or cancelled. */
-  reason: z.string().max(2000).optional(),
+  reason: text(2000).optional(),
   /** Review feedback a `/handoff fix` asked the next run to address. */
-  feedback: z.string().max(8000).optional(),
+  feedback: text(8000).optional(),
   result: WorkerResult.optional(),
   earlier: EarlierSpend.optional(),
 });
@@ -167,25 +183,30 @@ export type PlanGrounding = z.infer<typeof PlanGrounding>;
  * The rollup comment's marker on the parent issue: the plan's index, and the means to finish
  * creating it after a crash. `pending` holds the full text of tasks whose sub-issue does not exist yet.
  */
-export const RollupRecord = z.object({
-  v: z.literal(1),
-  parent: z.number().int(),
-  summary: z.string(),
-  /** The comment that asked for this plan: a redelivered or repeated command finds this and plans nothing. */
-  trigger: z.object({ commentId: z.number().int(), author: z.string() }),
-  approved: z.boolean(),
-  cancelled: z.boolean().default(false),
-  createdAt: z.string(),
-  planner: z
-    .object({
-      model: z.string(),
-      turns: z.number().int().nonnegative(),
-      usage: Usage,
-      costUsd: z.number().optional(),
-    })
-    .optional(),
-  tasks: z.array(z.object({ key: TaskKey, issue: z.number().int().optional() })),
-  pending: z.array(z.unknown()).default([]),
-  grounding: PlanGrounding.optional(),
-});
+export const RollupRecord = z
+  .object({
+    v: z.literal(1),
+    parent: z.number().int(),
+    /** The plan's summary (a plan's is at most 2,000 characters). */
+    summary: text(2000),
+    /** The comment that asked for this plan: a redelivered or repeated command finds this and plans nothing. */
+    trigger: z.object({ commentId: z.number().int(), author: ident(SHORT) }),
+    approved: z.boolean(),
+    cancelled: z.boolean().default(false),
+    createdAt: ident(SHORT),
+    planner: z
+      .object({
+        model: ident(),
+        turns: z.number().int().nonnegative(),
+        usage: Usage,
+        costUsd: z.number().optional(),
+      })
+      .optional(),
+    tasks: z.array(z.object({ key: TaskKey, issue: z.number().int().optional() })).max(MAX_RECORD_TASKS),
+    pending: z.array(z.unknown()).max(MAX_RECORD_TASKS).default([]),
+    grounding: PlanGrounding.optional(),
+  })
+  .refine((r) => encodeMarker("rollup", r).length <= MAX_ROLLUP_MARKER_CHARS, {
+    message: `the rollup marker is longer than ${MAX_ROLLUP_MARKER_CHARS} characters`,
+  });
 export type RollupRecord = z.infer<typeof RollupRecord>;

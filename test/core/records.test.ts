@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { foldEarlier, taskSpend, type StatusRecord, type WorkerResult } from "../../src/core/records.ts";
+import {
+  foldEarlier,
+  MAX_RECORD_TASKS,
+  RollupRecord,
+  taskSpend,
+  type StatusRecord,
+  type WorkerResult,
+} from "../../src/core/records.ts";
 import { renderRollup } from "../../src/core/rollup.ts";
 
 const usage = (n: number) => ({ inputTokens: n, outputTokens: n, cacheReadTokens: 0, cacheWriteTokens: 0 });
@@ -80,5 +87,34 @@ describe("spend across attempts", () => {
     });
     expect(body).toContain("$2.00");
     expect(body).toContain("2.0k");
+  });
+});
+
+describe("records read back from GitHub are bounded", () => {
+  const rollup = {
+    v: 1,
+    parent: 7,
+    summary: "Fix the shop.",
+    trigger: { commentId: 1, author: "alice" },
+    approved: true,
+    createdAt: "2026-01-01T00:00:00Z",
+    tasks: [{ key: "fix-it", issue: 8 }],
+  };
+
+  it("cuts a hand-edited summary to a plan's 2,000 characters instead of losing the plan", () => {
+    const parsed = RollupRecord.parse({ ...rollup, summary: "x".repeat(64_000) });
+    expect(parsed.summary).toHaveLength(2000);
+  });
+
+  it("rejects identifiers and lists past their bounds, and a marker too long to render", () => {
+    expect(
+      RollupRecord.safeParse({ ...rollup, trigger: { commentId: 1, author: "a".repeat(101) } }).success,
+    ).toBe(false);
+    const many = Array.from({ length: MAX_RECORD_TASKS + 1 }, (_, i) => ({ key: `t-${i}` }));
+    expect(RollupRecord.safeParse({ ...rollup, tasks: many }).success).toBe(false);
+    expect(RollupRecord.safeParse({ ...rollup, pending: [{ junk: "y".repeat(60_000) }] }).success).toBe(
+      false,
+    );
+    expect(RollupRecord.safeParse(rollup).success).toBe(true);
   });
 });
