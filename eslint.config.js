@@ -27,7 +27,7 @@ const impureModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "action/dist/", "demo-output/", "coverage/", "test/world/data/"] },
+  { ignores: ["node_modules/", "action/dist/", "dist/", "demo-output/", "coverage/", "test/world/data/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
