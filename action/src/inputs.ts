@@ -22,9 +22,7 @@ export const ActionInputs = z.object({
   issue: optionalInt,
   base: optionalText,
   feedback: optionalText,
-  anthropicApiKey: z
-    .string()
-    .min(1, "is required: pass `anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}`"),
+  anthropicApiKey: optionalText,
   githubToken: z.string().min(1, "is required"),
   model: optionalText,
   anthropicBaseUrl: optionalText.pipe(z.string().url().optional()),

@@ -34,13 +34,19 @@ function pacing(): Pacing {
   return process.env.HANDOFF_PACING === "fast" ? FAST_PACING : GITHUB_PACING;
 }
 
+/** Said when a model is needed and no key was given (e.g. the secret is not set, or not passed on). */
+const MISSING_KEY =
+  "input `anthropic-api-key` is empty: add the repository secret ANTHROPIC_API_KEY and pass `anthropic-api-key: ${{ secrets.ANTHROPIC_API_KEY }}` to the handoff step";
+
 function anthropicFactory(inputs: ActionInputs) {
-  return () =>
-    new Anthropic({
+  return () => {
+    if (!inputs.anthropicApiKey) throw new Error(MISSING_KEY);
+    return new Anthropic({
       apiKey: inputs.anthropicApiKey,
       maxRetries: ANTHROPIC_MAX_RETRIES,
       ...(inputs.anthropicBaseUrl ? { baseURL: inputs.anthropicBaseUrl } : {}),
     });
+  };
 }
 
 const log = {
@@ -105,13 +111,15 @@ async function runWorkerMode(
     repository?: { default_branch?: string };
     sender?: { login?: string };
   };
-  if (env.eventName === "issues" && event.label?.name !== config.labels.trigger) {
-    core.info(
-      `label "${event.label?.name ?? ""}" is not handoff's trigger label "${config.labels.trigger}"; nothing to do`,
-    );
+  // The worker workflow's `if:` names the trigger label; handoff's own labels never start a worker
+  // (it puts them on every sub-issue), whatever a workflow without that filter lets through.
+  const label = event.label?.name ?? "";
+  if (env.eventName === "issues" && (!label || config.labels.task.includes(label))) {
+    core.info(`label "${label}" is one handoff puts on its own sub-issues; nothing to do`);
     core.setOutput("status", "skipped");
     return;
   }
+  if (!inputs.anthropicApiKey) throw new Error(MISSING_KEY);
   const issue = inputs.issue ?? event.issue?.number;
   if (!issue) throw new Error("no sub-issue to work: pass the `issue` input (or label an issue)");
 
@@ -124,7 +132,9 @@ async function runWorkerMode(
   });
   const gw = new RepoGateway(octokit, { owner, repo });
   const defaultBranch = event.repository?.default_branch ?? (await gw.defaultBranch());
-  const secrets = [inputs.githubToken, inputs.anthropicApiKey, ...secretsInEnv(process.env)];
+  const secrets = [inputs.githubToken, inputs.anthropicApiKey ?? "", ...secretsInEnv(process.env)].filter(
+    Boolean,
+  );
   const isolation = isolate(config, env.workspace, secrets);
   forgetSecretsInEnv();
   const serverUrl = env.serverUrl.startsWith("http") ? env.serverUrl : undefined;
@@ -205,7 +215,7 @@ async function main(): Promise<void> {
     return;
   }
   const inputs = read.inputs;
-  core.setSecret(inputs.anthropicApiKey);
+  if (inputs.anthropicApiKey) core.setSecret(inputs.anthropicApiKey);
   core.setSecret(inputs.githubToken);
   const env = readActionsEnv();
   const payload = JSON.parse(await readFile(env.eventPath, "utf8")) as Record<string, unknown>;
@@ -220,6 +230,8 @@ async function main(): Promise<void> {
       runId: String(env.runId),
       pacing: pacing(),
       app: { anthropic: anthropicFactory(inputs) },
+      log,
+      ...(process.env.HANDOFF_PACING === "fast" ? { turn: { pollMs: 100, timeoutMs: 120_000 } } : {}),
     });
     return;
   }

@@ -1,6 +1,13 @@
 // `.github/handoff.yml`: every key has a default, so an absent file is a valid config.
 // parseConfig never throws: a bad file yields messages naming the key path and what was expected.
 import { z } from "zod";
+
+/**
+ * The label a person adds to an issue holding a hand-written handoff script to start a worker on it.
+ * It is named in one place that matters, the worker workflow's job `if:`, which GitHub evaluates
+ * before any code runs; this is its default there.
+ */
+export const TRIGGER_LABEL = "handoff-run";
 import { parseDocument } from "yaml";
 import { MODEL_TIERS } from "./plan.ts";
 import { formatConfigIssues } from "./config-errors.ts";
@@ -160,14 +167,6 @@ export const Config = z
           .array(z.string().min(1).max(50))
           .default(["handoff"])
           .describe("Labels put on every sub-issue."),
-        trigger: z
-          .string()
-          .min(1)
-          .max(50)
-          .default("handoff-run")
-          .describe(
-            "Labelling an issue that holds a hand-written handoff script with this label starts a worker on it. Keep it different from `labels.task`: labels the App adds start workflows too.",
-          ),
       })
       .strict()
       .prefault({})
@@ -221,12 +220,12 @@ export const Config = z
   .strict()
   .superRefine((c, ctx) => {
     // A label the App puts on an issue starts workflows like a person's would: if sub-issues got
-    // the trigger label, every one would start its worker at once, dependencies or not.
-    if (c.labels.task.includes(c.labels.trigger)) {
+    // the worker workflow's trigger label, every one would start its worker at once, dependencies or not.
+    if (c.labels.task.includes(TRIGGER_LABEL)) {
       ctx.addIssue({
         code: "custom",
-        path: ["labels", "trigger"],
-        message: `must differ from every label in \`labels.task\` ("${c.labels.trigger}" is in both): handoff puts those on its own sub-issues, and a labelled sub-issue would start its worker at once`,
+        path: ["labels", "task"],
+        message: `must not include "${TRIGGER_LABEL}", the label that starts the worker workflow on an issue: handoff puts these labels on its own sub-issues, and each would start its worker at once`,
       });
     }
   });

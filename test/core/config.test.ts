@@ -51,7 +51,7 @@ describe("defaults", () => {
         commandTimeoutSeconds: 300,
       },
       branches: { prefix: "handoff" },
-      labels: { task: ["handoff"], trigger: "handoff-run" },
+      labels: { task: ["handoff"] },
       worker: { workflow: "handoff-worker.yml", setup: [], draftOnFailure: true, sandbox: "required" },
       trigger: { minPermission: "write" },
       approval: { required: false },
@@ -84,14 +84,14 @@ describe("defaults", () => {
     const c = ok(
       [
         "branches: { prefix: bots/handoff, base: develop }",
-        "labels: { task: [handoff, ai], trigger: go-handoff }",
+        "labels: { task: [handoff, ai] }",
         "worker: { workflow: work.yaml, setup: [npm ci], draftOnFailure: false, sandbox: warn }",
         "trigger: { minPermission: maintain }",
         "approval: { required: true }",
       ].join("\n"),
     );
     expect(c.branches).toEqual({ prefix: "bots/handoff", base: "develop" });
-    expect(c.labels).toEqual({ task: ["handoff", "ai"], trigger: "go-handoff" });
+    expect(c.labels).toEqual({ task: ["handoff", "ai"] });
     expect(c.worker).toEqual({
       workflow: "work.yaml",
       setup: ["npm ci"],
@@ -389,15 +389,16 @@ describe("priceTable", () => {
 });
 
 describe("rules across keys", () => {
-  it("refuses a trigger label that handoff also puts on its own sub-issues", () => {
-    const r = parseConfig("labels:\n  task: [handoff, go]\n  trigger: go\n");
+  it("refuses to put the worker workflow's trigger label on handoff's own sub-issues", () => {
+    const r = parseConfig("labels:\n  task: [handoff, handoff-run]\n");
     expect(r).toEqual({
       ok: false,
-      errors: [
-        expect.stringMatching(
-          /^`labels\.trigger`: must differ from every label in `labels\.task` \("go" is in both\)/,
-        ),
-      ],
+      errors: [expect.stringMatching(/^`labels\.task`: must not include "handoff-run", the label that starts/)],
     });
+  });
+
+  it("no longer has labels.trigger: the worker workflow's `if:` names the label (a key would do nothing)", () => {
+    const r = parseConfig("labels:\n  trigger: go\n");
+    expect(r).toEqual({ ok: false, errors: [expect.stringContaining("`labels.trigger`: unknown key")] });
   });
 });

@@ -2,14 +2,20 @@
 // (`mode: orchestrator`) for each event, with the workflow's GITHUB_TOKEN. The emulator's runner
 // executes action/dist/index.js as that workflow's step, so the token, its permissions and the
 // event payload are the ones GitHub would give it.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/markers.ts";
 import type { RunRecord } from "../world/github/index.ts";
-import { ACTION_ENTRY, ROOT, startWorld, type World } from "../world/index.ts";
-import { ISSUE, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";
+import { ACTION_ENTRY, ROOT, type World } from "../world/index.ts";
+import { ISSUE, SAMPLE_PLAN } from "../world/scenarios/sample.ts";
+import {
+  ACTIONS_BOT,
+  ORCHESTRATOR_WORKFLOW,
+  REPLAY_WORKFLOW,
+  startActionsOnlyWorld,
+} from "./actions-only-world.ts";
 import {
   appClient,
   botNotes,
@@ -25,9 +31,6 @@ import {
   subIssuesOf,
 } from "./helpers.ts";
 
-const ORCHESTRATOR_WORKFLOW = "handoff-orchestrator.yml";
-const ACTIONS_BOT = "github-actions[bot]";
-
 let world: World;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -35,28 +38,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** A world without the App: the orchestrator workflow is committed and a runner executes it. */
 async function startActionsOnly(opts: { workers?: boolean; replay?: boolean } = {}) {
-  const workflow = await readFile(path.join(ROOT, ".github/workflows", ORCHESTRATOR_WORKFLOW), "utf8");
-  const files: Record<string, string> = { [`.github/workflows/${ORCHESTRATOR_WORKFLOW}`]: workflow };
-  if (opts.replay) {
-    // The same job and permissions, started by workflow_dispatch (see attachReplay).
-    const on = /^on:\n(?: .*\n|\n)*?(?=\S)/m;
-    expect(workflow).toMatch(on);
-    files[`.github/workflows/${REPLAY_WORKFLOW}`] = workflow.replace(on, "on: workflow_dispatch\n\n");
-  }
-  world = await startWorld({ orchestrator: false, runner: opts.workers ?? false, files });
-  world.gh.attachRunner({
-    entry: ACTION_ENTRY,
-    workflows: [ORCHESTRATOR_WORKFLOW],
-    step: true, // the workflow's `uses: handoff-dev/handoff/action@v1` step: mode orchestrator
-    actionYml: path.join(ROOT, "action/action.yml"),
-    secrets: { ANTHROPIC_API_KEY: world.anthropic.apiKey },
-    with: { "anthropic-base-url": world.anthropic.url },
-    env: { HANDOFF_PACING: "fast" },
-    timeoutMs: 120_000,
-  });
-  scriptSampleSessions(world.anthropic);
+  world = await startActionsOnlyWorld(opts);
 }
 
 const orchestratorRuns = () => world.gh.runs({ workflow: ORCHESTRATOR_WORKFLOW });
@@ -161,7 +144,6 @@ describe("the orchestrator as a workflow step", () => {
  * payload), a copy of the orchestrator workflow triggered by workflow_dispatch is run by a runner
  * whose entry swaps the dispatch event for the recorded one before loading the bundle.
  */
-const REPLAY_WORKFLOW = "handoff-orchestrator-replay.yml";
 
 async function attachReplay(): Promise<(event: string, payload: object) => Promise<RunRecord>> {
   const dir = await mkdtemp(path.join(tmpdir(), "handoff-replay-"));

@@ -109,7 +109,7 @@ async function prepare(deps: WorkerDeps, req: WorkerRequest): Promise<TaskContex
     await requirePermitted(deps, trigger.by, "labelled");
     if (issue.body !== trigger.body || issue.title !== trigger.title)
       throw new Refusal(
-        `#${req.issue} was edited after @${trigger.by} labelled it, so the text they approved is not the text here. To run the current text, remove the \`${config.labels.trigger}\` label and add it again.`,
+        `#${req.issue} was edited after @${trigger.by} labelled it, so the text they approved is not the text here. To run the current text, remove the label and add it again.`,
       );
   }
   // A task marker counts only in an issue handoff wrote; in anyone else's, the text is a hand-written script.

@@ -103,7 +103,8 @@ export interface WorkflowState {
   updatedAt: string;
 }
 
-export type RunStatus = "queued" | "in_progress" | "completed";
+/** `pending`: waiting in a concurrency group. */
+export type RunStatus = "queued" | "pending" | "in_progress" | "completed";
 export type RunConclusion = "success" | "failure" | "cancelled" | "timed_out" | "skipped";
 
 export interface HeadCommit {

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { issueToken } from "./auth.ts";
-import { evaluateCondition, type ExpressionContext, interpolate } from "./expressions.ts";
+import { type ExpressionContext, interpolate } from "./expressions.ts";
 import { git } from "./git-cli.ts";
 import { PUSHER_ENV } from "./git-init.ts";
 import type { RunConclusion, RunState } from "./model.ts";
@@ -160,12 +160,6 @@ export class Runner implements RunExecutor {
       token = issued.token;
       issued.runId = run.id;
       const context = this.expressionContext(run, paths, token);
-      // A job whose `if:` is false never starts: the run ends skipped, as on GitHub.
-      if (!evaluateCondition(context, file?.job.if)) {
-        run.durationMs = Math.round(performance.now() - started);
-        actions.complete(run, { conclusion: "skipped", exitCode: null });
-        return;
-      }
       const step = this.pickStep(file?.job.steps ?? []);
       const inputs = {
         ...(await this.actionDefaults(context)),

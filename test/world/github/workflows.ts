@@ -24,16 +24,26 @@ export interface WorkflowStep {
   env?: Record<string, unknown>;
 }
 
+/** `concurrency:` as written (expressions unevaluated): a group name, or a group and whether to cancel. */
+export interface ConcurrencySpec {
+  group: string;
+  cancelInProgress: string | boolean;
+}
+
 export interface WorkflowFile {
   path: string;
   name: string;
   runName: string | undefined;
   on: Record<string, WorkflowTrigger>;
   /** The first job: the one the runner simulates. */
+  /** Workflow-level `concurrency:`. */
+  concurrency: ConcurrencySpec | undefined;
   job: {
     id: string;
-    /** The job's `if:` condition, when it has one. */
-    if?: string;
+    /** The job's `if:` as written; undefined when it has none. */
+    if: string | boolean | undefined;
+    /** Job-level `concurrency:`. */
+    concurrency: ConcurrencySpec | undefined;
     timeoutMinutes: number | undefined;
     steps: WorkflowStep[];
     env: Record<string, unknown>;
@@ -69,6 +79,18 @@ export function defaultTokenPermissions(mode: "restricted" | "permissive"): Reco
   return mode === "permissive"
     ? Object.fromEntries(TOKEN_SCOPES.map((s) => [s, "write"]))
     : { contents: "read", metadata: "read", packages: "read" };
+}
+
+function normalizeConcurrency(value: unknown): ConcurrencySpec | undefined {
+  if (typeof value === "string") return { group: value, cancelInProgress: false };
+  if (!value || typeof value !== "object") return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.group !== "string") return undefined;
+  const cancel = v["cancel-in-progress"];
+  return {
+    group: v.group,
+    cancelInProgress: typeof cancel === "boolean" ? cancel : String(cancel ?? "false"),
+  };
 }
 
 export const WORKFLOWS_DIR = ".github/workflows";
@@ -107,9 +129,11 @@ export function parseWorkflow(path: string, text: string): WorkflowFile | null {
     name: typeof doc.name === "string" ? doc.name : path,
     runName: typeof doc["run-name"] === "string" ? doc["run-name"] : undefined,
     on: normalizeOn(doc.on),
+    concurrency: normalizeConcurrency(doc.concurrency),
     job: {
       id: jobId,
-      ...(typeof job.if === "string" ? { if: job.if } : {}),
+      if: typeof job.if === "string" || typeof job.if === "boolean" ? job.if : undefined,
+      concurrency: normalizeConcurrency(job.concurrency),
       timeoutMinutes: typeof job["timeout-minutes"] === "number" ? job["timeout-minutes"] : undefined,
       steps: Array.isArray(job.steps) ? (job.steps as WorkflowStep[]) : [],
       env: (job.env ?? {}) as Record<string, unknown>,

@@ -1,5 +1,6 @@
 // GitHub Actions: workflows found on the default branch, runs created by workflow_dispatch or
 // by the events a workflow listens to, and their queued → in_progress → completed lifecycle.
+import { ConcurrencyGroups } from "../concurrency.ts";
 import type { Core } from "../core.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
 import { interpolate } from "../expressions.ts";
@@ -40,13 +41,24 @@ export class Actions {
   readonly executors: RunExecutor[] = [];
   private readonly runsById = new Map<number, RunState>();
   private readonly pendingEnds = new Map<RunState, () => void>();
+  private triggering: Promise<void> = Promise.resolve();
+  /** Concurrency groups and job `if:` of the runs an executor takes (the ones that really run). */
+  private readonly groups = new ConcurrencyGroups({
+    enqueue: (run) => this.executorFor(run)?.enqueue(run),
+    skip: (run) => this.complete(run, { conclusion: "skipped" }),
+    cancelHolder: (run) => this.cancel(run),
+    cancelPending: (run) => this.complete(run, { conclusion: "cancelled" }),
+  });
 
   constructor(
     private readonly core: Core,
     private readonly onDispatch?: DispatchListener,
   ) {
+    // Runs are created in the order of the events that start them, as GitHub does for one repository.
     core.webhooks.onEvent((delivery) => {
-      void core.activity.track(this.triggerFromEvent(delivery));
+      const next = this.triggering.then(() => this.triggerFromEvent(delivery));
+      this.triggering = next.catch(() => undefined);
+      void core.activity.track(next);
     });
   }
 
@@ -201,12 +213,15 @@ export class Actions {
     repo.runs.push(run);
     this.runsById.set(run.id, run);
     this.emitRun(run, "requested");
-    const executor = this.executors.find((e) => e.accepts(run));
-    if (executor) {
+    if (this.executorFor(run)) {
       this.pendingEnds.set(run, this.core.activity.begin());
-      executor.enqueue(run);
+      this.groups.admit(run, file);
     }
     return run;
+  }
+
+  private executorFor(run: RunState): RunExecutor | undefined {
+    return this.executors.find((e) => e.accepts(run));
   }
 
   private emitRun(run: RunState, action: string): void {
@@ -239,6 +254,7 @@ export class Actions {
     if (result.stderr !== undefined) run.stderr = result.stderr;
     if (result.exitCode !== undefined) run.exitCode = result.exitCode;
     this.emitRun(run, "completed");
+    this.groups.release(run);
     run.markFinished();
     this.pendingEnds.get(run)?.();
     this.pendingEnds.delete(run);
@@ -249,7 +265,8 @@ export class Actions {
       throw new ApiError(409, "Cannot cancel a workflow run that is completed.");
     }
     run.cancelRequested = true;
-    const executor = this.executors.find((e) => e.accepts(run));
+    if (this.groups.withdraw(run)) return this.complete(run, { conclusion: "cancelled" });
+    const executor = this.executorFor(run);
     if (executor) executor.cancel(run);
     else this.complete(run, { conclusion: "cancelled" });
   }
