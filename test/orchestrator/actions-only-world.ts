@@ -31,7 +31,7 @@ export async function startActionsOnlyWorld(opts: ActionsOnlyOptions = {}): Prom
     files[`.github/workflows/${REPLAY_WORKFLOW}`] = workflow
       .replace(on, "on: workflow_dispatch\n\n")
       // Its own job `if:` is about the events it replaces; the replay decides what it replays.
-      .replace(/\n    if: >-\n(?: {6}.*\n)+/, "\n");
+      .replace(/\n {4}if: >-\n(?: {6}.*\n)+/, "\n");
   }
   const world = await startWorld({ orchestrator: false, runner: opts.workers ?? false, files });
   world.gh.attachRunner({
