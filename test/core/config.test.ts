@@ -393,7 +393,9 @@ describe("rules across keys", () => {
     const r = parseConfig("labels:\n  task: [handoff, handoff-run]\n");
     expect(r).toEqual({
       ok: false,
-      errors: [expect.stringMatching(/^`labels\.task`: must not include "handoff-run", the label that starts/)],
+      errors: [
+        expect.stringMatching(/^`labels\.task`: must not include "handoff-run", the label that starts/),
+      ],
     });
   });
 
