@@ -9,7 +9,7 @@ import { Probot } from "probot";
 import type { EmitterWebhookEvent } from "@octokit/webhooks";
 import { createHandoffApp, type HandoffAppOptions } from "../app/app.ts";
 import { octokitPacingOptions, type Pacing } from "../github/octokit-options.ts";
-import type { Logger } from "../orchestrator/env.ts";
+import type { Logger } from "../store/env.ts";
 import { handoffOctokit } from "../server/start.ts";
 import { waitForTurn, type TurnClient } from "./turn.ts";
 

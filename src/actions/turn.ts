@@ -2,7 +2,7 @@
 // concurrency group of its own, because GitHub cancels a pending job that a newer one in its group
 // replaces; so the jobs may start together, and each waits here until the earlier command runs on
 // the same issue (same run name, lower run id) have completed. Bounded: after `timeoutMs` it goes on.
-import type { Logger } from "../orchestrator/env.ts";
+import type { Logger } from "../store/env.ts";
 
 export interface RunSummary {
   id: number;
