@@ -189,7 +189,9 @@ async function runWorkerMode(
     },
   );
   setOutputs(outcome);
-  await core.summary.addRaw(renderJobSummary(issue, outcome)).write();
+  await core.summary
+    .addRaw(renderJobSummary(issue, outcome, `${env.serverUrl}/${env.repository}/issues/${issue}`))
+    .write();
   if (outcome.status === "failed" || outcome.status === "refused") {
     core.setFailed(`handoff worker ${outcome.status}: ${outcome.reason ?? "see the job summary"}`);
   } else {

@@ -108,6 +108,7 @@ describe("the worker action", () => {
     const pr = (await pullsFor(branch))[0];
     expect(pr).toMatchObject({ state: "open", draft: false, title: task.title, base: { ref: "main" } });
     expect(run.outputs["pr-number"]).toBe(String(pr?.number));
+    expect(run.outputs["pr-url"]).toBe(pr?.html_url);
 
     // The branch holds the agent's edit, committed by the worker.
     expect(bareGit("show", `${branch}:src/cart.ts`)).toContain("Math.max(0, Math.round(");
@@ -145,6 +146,9 @@ describe("the worker action", () => {
     const status = await statusOf(issue);
     expect(status).toMatchObject({ state: "succeeded", prNumber: pr?.number, runId: run.id, attempt: 1 });
     expect(run.summary).toContain("✅ handoff worker");
+    // GitHub does not autolink #N in a job summary: the issue and the PR are full links.
+    expect(run.summary).toMatch(new RegExp(`\\[issue #${issue}\\]\\(http[^)]+/issues/${issue}\\)`));
+    expect(run.summary).toContain(`[PR #${pr?.number}](${pr?.html_url})`);
     expect(parent).toBeGreaterThan(0);
     expect(world.gh.violations()).toEqual([]);
     world.anthropic.assertNoViolations();

@@ -11,10 +11,12 @@ const ICON: Record<WorkerOutcome["status"], string> = {
   skipped: "⏭️",
 };
 
-export function renderJobSummary(issue: number, o: WorkerOutcome): string {
-  const lines = [`## ${ICON[o.status]} handoff worker · #${issue} · ${o.status}`, ""];
+/** Job summaries do not autolink `#N`, so the issue and the PR are written as full links. */
+export function renderJobSummary(issue: number, o: WorkerOutcome, issueUrl: string): string {
+  const lines = [`## ${ICON[o.status]} handoff worker · [issue #${issue}](${issueUrl}) · ${o.status}`, ""];
   if (o.reason) lines.push(o.reason, "");
-  if (o.branch) lines.push(`Branch ${codeSpan(o.branch)}${o.prNumber ? ` · PR #${o.prNumber}` : ""}`, "");
+  const pr = o.prNumber ? ` · ${o.prUrl ? `[PR #${o.prNumber}](${o.prUrl})` : `PR #${o.prNumber}`}` : "";
+  if (o.branch) lines.push(`Branch ${codeSpan(o.branch)}${pr}`, "");
   const r = o.result;
   if (r) {
     lines.push(`**${acceptanceHeadline(r)}**`, "", r.summary, "");
