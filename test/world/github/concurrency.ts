@@ -119,26 +119,29 @@ function evaluateTemplate(context: ExpressionContext, text: string): unknown {
   });
 }
 
-/** The contexts GitHub allows in `if:` and `concurrency:` before a job starts (no secrets there). */
-function runContext(run: RunState, file: WorkflowFile): ExpressionContext {
+/** The `github` context fields known as soon as a run exists (its runner adds token, paths and URLs). */
+export function runGithubContext(run: RunState): Record<string, unknown> {
   const repo = run.repo;
   return {
+    event_name: run.event,
+    event: run.eventPayload,
+    run_id: String(run.id),
+    run_number: String(run.runNumber),
+    run_attempt: "1",
+    repository: `${repo.owner.login}/${repo.name}`,
+    repository_owner: repo.owner.login,
+    actor: run.actor.login,
+    ref: run.ref,
+    ref_name: run.ref.replace(/^refs\/(heads|tags)\//, ""),
+    sha: run.headSha,
+  };
+}
+
+/** The contexts GitHub allows in `if:` and `concurrency:` before a job starts (no secrets there). */
+function runContext(run: RunState, file: WorkflowFile): ExpressionContext {
+  return {
     inputs: run.inputs,
-    github: {
-      event_name: run.event,
-      event: run.eventPayload,
-      run_id: String(run.id),
-      run_number: String(run.runNumber),
-      run_attempt: "1",
-      repository: `${repo.owner.login}/${repo.name}`,
-      repository_owner: repo.owner.login,
-      actor: run.actor.login,
-      ref: run.ref,
-      ref_name: run.ref.replace(/^refs\/(heads|tags)\//, ""),
-      sha: run.headSha,
-      workflow: file.name,
-      job: file.job.id,
-    },
+    github: { ...runGithubContext(run), workflow: file.name, job: file.job.id },
     secrets: {},
     vars: {},
     env: {},

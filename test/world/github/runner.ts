@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { issueToken } from "./auth.ts";
+import { runGithubContext } from "./concurrency.ts";
 import { type ExpressionContext, interpolate } from "./expressions.ts";
 import { git } from "./git-cli.ts";
 import { PUSHER_ENV } from "./git-init.ts";
@@ -265,22 +266,11 @@ export class Runner implements RunExecutor {
   }
 
   private expressionContext(run: RunState, paths: RunPaths, token: string): ExpressionContext {
-    const repo = run.repo;
     return {
       inputs: run.inputs,
       github: {
+        ...runGithubContext(run),
         token,
-        event_name: run.event,
-        event: run.eventPayload,
-        run_id: String(run.id),
-        run_number: String(run.runNumber),
-        run_attempt: "1",
-        repository: `${repo.owner.login}/${repo.name}`,
-        repository_owner: repo.owner.login,
-        actor: run.actor.login,
-        ref: run.ref,
-        ref_name: run.ref.replace(/^refs\/(heads|tags)\//, ""),
-        sha: run.headSha,
         workflow: run.workflow.name,
         workspace: paths.workspace,
         server_url: this.ctx.urls.server,
