@@ -169,6 +169,12 @@ const PLAN_FIXED = 15;
 const EVENTS: Phase[] = ["PR opened", "run completed", "PR merged", "sub-issue closed", "/handoff status"];
 /** Measured whole flows (requests that count against the rate limit), App and workers together. */
 const WHOLE_FLOW = { 3: 81, 10: 200 } as const;
+/**
+ * Runs that complete together race: a listing that another event changed a moment before is a 200,
+ * not a 304, so "run completed" costs 36–44 at N=10 from one play to the next (whole flow 198–206
+ * over 8 plays, the same before and after the concurrency-aware runner). The bound covers that spread.
+ */
+const WHOLE_FLOW_SPREAD = 8;
 
 const perEvent = (f: FlowCosts, p: Phase) => f.phases[p].counted / Math.max(f.phases[p].events, 1);
 
@@ -187,7 +193,7 @@ describe("GitHub requests of a whole plan", () => {
       expect(f.phases["/handoff"].counted).toBeLessThanOrEqual(
         1.2 * planMinimum(f.n, links, ready) + PLAN_FIXED,
       );
-      expect(f.whole.counted).toBeLessThanOrEqual(WHOLE_FLOW[f.n as 3 | 10] + 5);
+      expect(f.whole.counted).toBeLessThanOrEqual(WHOLE_FLOW[f.n as 3 | 10] + WHOLE_FLOW_SPREAD);
       // Skipped runs and pushes cost nothing; neither does a worker's own PR opening.
       expect(f.phases["run skipped"].counted).toBe(0);
       expect(f.phases["other events"].counted).toBe(0);
