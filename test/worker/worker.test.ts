@@ -176,6 +176,35 @@ describe("the worker action", () => {
     expect(world.gh.violations()).toEqual([]);
   });
 
+  it("when GitHub refuses PRs from Actions, keeps the pushed branch and names the setting to change", async () => {
+    await world.close();
+    world = await startWorld({ orchestrator: false, runner: true, actionsCanCreatePullRequests: false });
+    alice = testOctokit({
+      baseUrl: world.gh.apiUrl,
+      auth: world.gh.userToken("alice"),
+    }) as unknown as Octokit;
+    app = testOctokit({
+      baseUrl: world.gh.apiUrl,
+      auth: world.gh.installationToken("acme"),
+    }) as unknown as Octokit;
+    const { issue, branch, task } = await setupTask();
+    script(task.title, workerSession(task.key));
+    const run = await dispatch(issue);
+
+    expect(run.conclusion).toBe("failure");
+    expect(await pullsFor(branch)).toHaveLength(0);
+    // Nothing is lost: the agent's work is on the task branch.
+    expect(bareGit("show", `${branch}:src/cart.ts`)).toContain("Math.max(0, Math.round(");
+    const status = await statusOf(issue);
+    expect(status.state).toBe("failed");
+    expect(status.reason).toContain(`kept on the branch \`${branch}\``);
+    expect(status.reason).toContain("Allow GitHub Actions to create and approve pull requests");
+    expect(status.reason).toContain("organization's Settings → Actions → General");
+    expect(status.reason).toContain("/handoff retry");
+    expect(run.summary).toContain("Allow GitHub Actions to create and approve pull requests");
+    expect(world.gh.violations()).toEqual([]);
+  });
+
   it("reuses the branch and the PR when the task runs again", async () => {
     const { issue, branch, task } = await setupTask();
     script(task.title, [

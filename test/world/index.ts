@@ -14,7 +14,7 @@ import {
   type RepoHandle,
   type RunnerOptions,
 } from "./github/index.ts";
-import type { Role } from "./github/index.ts";
+import type { Role, ServerFeatures } from "./github/index.ts";
 import { createWebhookSender, type WebhookSender } from "./webhooks/index.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -38,6 +38,10 @@ export interface WorldOptions {
   runner?: boolean | Partial<RunnerOptions>;
   /** Disable the emulator's secondary rate limit (default: GitHub's 80 content creations a minute). */
   secondaryRateLimit?: false;
+  /** Play a GitHub without some features (an older Enterprise Server); github.com by default. */
+  server?: Partial<ServerFeatures>;
+  /** The repository's "Allow GitHub Actions to create and approve pull requests" (default on). */
+  actionsCanCreatePullRequests?: boolean;
   now?: () => Date;
 }
 
@@ -75,6 +79,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const gh = await startGitHubEmulator({
     now: options.now,
     ...(options.secondaryRateLimit === false ? { secondaryRateLimit: false } : {}),
+    ...(options.server ? { server: options.server } : {}),
   });
   const files: Record<string, string> = {
     ...(await readTree(options.fromDir ?? SAMPLE_PROJECT)),
@@ -87,6 +92,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     name: options.name ?? "shop",
     files,
     collaborators: options.collaborators ?? { alice: "write", mallory: "read" },
+    ...(options.actionsCanCreatePullRequests === false ? { actionsCanCreatePullRequests: false } : {}),
   });
 
   let orchestrator: RunningOrchestrator | undefined;

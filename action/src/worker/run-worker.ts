@@ -21,6 +21,7 @@ import { StatusClaimLost, writeStatus } from "../../../src/store/status-writer.t
 import type { FinishInput } from "../tools/index.ts";
 import type { Git } from "./git.ts";
 import { readinessOf } from "./prerequisites.ts";
+import { isActionsPullRefusal, pullRefusedReason } from "./pull-refused.ts";
 import { rangeNotesFor } from "./ranges.ts";
 import { buildResult, commitSummaryLine, runSetup, workSession, type AgentTools } from "./work-task.ts";
 
@@ -306,7 +307,9 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
       });
     }
   } catch (e) {
-    const reason = agent.redact(e instanceof Error ? e.message : String(e)).slice(0, 1500);
+    const reason = isActionsPullRefusal(e)
+      ? pullRefusedReason(branch)
+      : agent.redact(e instanceof Error ? e.message : String(e)).slice(0, 1500);
     await salvage(git, branch, task.title, req.issue, deps.log);
     await writeStatus(
       gw,

@@ -24,6 +24,7 @@ import { handlePush, type RefUpdate } from "./ops/push.ts";
 import type { CallRecord, Violation } from "./records.ts";
 import { comment as renderComment, issue as renderIssue } from "./rest/issues.ts";
 import { Runner, type RunnerOptions } from "./runner.ts";
+import { GITHUB_COM, type ServerFeatures } from "./server-profile.ts";
 import { loadGitHubSpec } from "./spec.ts";
 import { type AppOptions, Store } from "./store.ts";
 import { Urls } from "./urls.ts";
@@ -54,6 +55,8 @@ export interface GitHubEmulatorOptions {
    * responses are still validated against the spec.
    */
   overrides?: HandlerMap;
+  /** Play a GitHub without some features (e.g. OLD_ENTERPRISE_SERVER); github.com by default. */
+  server?: Partial<ServerFeatures>;
 }
 
 export interface CreateRepoOptions {
@@ -71,6 +74,12 @@ export interface CreateRepoOptions {
   /** Install the GitHub App on the owner's account (default true). */
   installApp?: boolean;
   deleteBranchOnMerge?: boolean;
+  /**
+   * "Allow GitHub Actions to create and approve pull requests" (repository or organization
+   * setting). Off by default on new GitHub repositories; on by default here, as the README's
+   * install asks for it.
+   */
+  actionsCanCreatePullRequests?: boolean;
 }
 
 export interface RepoHandle {
@@ -247,6 +256,7 @@ export class GitHubEmulator {
       updatedAt: now,
       pushedAt: now,
       deleteBranchOnMerge: options.deleteBranchOnMerge ?? false,
+      actionsCanCreatePullRequests: options.actionsCanCreatePullRequests ?? true,
       collaborators: new Map(
         Object.entries(options.collaborators ?? {}).map(([login, role]) => [
           store.user(login).login.toLowerCase(),
@@ -544,6 +554,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): 
     secondary,
     faults,
     ...records,
+    features: { ...GITHUB_COM, ...options.server },
     internal: {
       push: async (body) => {
         const {

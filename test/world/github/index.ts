@@ -20,3 +20,4 @@ export { testOctokit, ThrottledOctokit, passThroughGroup, type TestOctokitOption
 export { ROUTES, type RouteSpec } from "./routes.ts";
 export { loadGitHubSpec } from "./spec.ts";
 export { cloneWorkspace, type Workspace } from "./git-workspace.ts";
+export { GITHUB_COM, OLD_ENTERPRISE_SERVER, type ServerFeatures } from "./server-profile.ts";

@@ -164,6 +164,8 @@ export interface RepoState {
   updatedAt: string;
   pushedAt: string;
   deleteBranchOnMerge: boolean;
+  /** Settings → Actions → General: "Allow GitHub Actions to create and approve pull requests". */
+  actionsCanCreatePullRequests: boolean;
   collaborators: Map<string, Role>;
   nextNumber: number;
   issues: Map<number, IssueState>;

@@ -1,5 +1,5 @@
 // Pull requests: list, open, read, edit, merge, changed files.
-import { notFound, unprocessable } from "../errors.ts";
+import { ApiError, notFound, unprocessable } from "../errors.ts";
 import type { PullState } from "../model.ts";
 import type { MergeMethod } from "../ops/merge.ts";
 import { setPullState } from "../ops/issues.ts";
@@ -55,6 +55,10 @@ export const pullHandlers: HandlerMap = {
       maintainer_can_modify?: boolean;
       issue?: number;
     }>(ctx);
+    if (ctx.actor.kind === "actions" && !repoOf(ctx).actionsCanCreatePullRequests)
+      throw new ApiError(403, "GitHub Actions is not permitted to create or approve pull requests.", {
+        documentationUrl: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+      });
     if (body.issue !== undefined)
       throw unprocessable("PullRequest", "Converting an issue into a pull request is not emulated");
     const pull = await createPull(ctx.core, repoOf(ctx), senderOf(ctx), body, viaApp(ctx));
