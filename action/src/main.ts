@@ -131,6 +131,7 @@ async function runWorkerMode(
     ...octokitPacingOptions(pacing()),
   });
   const gw = new RepoGateway(octokit, { owner, repo });
+  gw.taskLabel = config.labels.task[0];
   const defaultBranch = event.repository?.default_branch ?? (await gw.defaultBranch());
   const secrets = [inputs.githubToken, inputs.anthropicApiKey ?? "", ...secretsInEnv(process.env)].filter(
     Boolean,

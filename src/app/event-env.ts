@@ -45,6 +45,7 @@ export async function loadEnv(
   const parsed = parseCached(await gw.readFile(CONFIG_PATH, defaultBranch));
   if (!parsed.ok) return { ok: false, gw, errors: parsed.errors };
   const config: Config = parsed.config;
+  gw.taskLabel = config.labels.task[0];
   return {
     ok: true,
     warnings: parsed.warnings,

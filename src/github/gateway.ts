@@ -1,7 +1,11 @@
 // The one place that talks to GitHub's REST API for a repository. Handlers and the worker call
 // these methods; they never build requests themselves. Works with Probot's Octokit and @octokit/rest.
 import type { Octokit } from "@octokit/rest";
+import { readTaskMarker } from "../core/task-marker.ts";
 import { conditionalGet, conditionalPages, PROCESS_CACHE, type ConditionalCache } from "./conditional.ts";
+
+/** Features an older GitHub Enterprise Server lacks, which handoff does without. */
+export type MissingFeature = "sub-issues" | "issue dependencies" | "run details";
 
 export type GitHubClient = Pick<Octokit, "rest" | "paginate" | "request">;
 
@@ -146,6 +150,11 @@ function toComment(c: RawComment): CommentData {
 export const MAX_LISTING_PAGES = 20;
 
 export class RepoGateway {
+  /** What this GitHub turned out not to have (an older Enterprise Server), learnt from its answers. */
+  readonly missing = new Set<MissingFeature>();
+  /** The label every task issue carries: narrows the search for them where sub-issues are missing. */
+  taskLabel: string | undefined;
+
   constructor(
     readonly octokit: GitHubClient,
     readonly ref: RepoRef,
@@ -315,12 +324,36 @@ export class RepoGateway {
     await this.octokit.rest.reactions.deleteForIssueComment({ ...this.ref, comment_id, reaction_id });
   }
 
+  /**
+   * The parent's sub-issues, oldest first. A server without the sub-issues API (an older GitHub
+   * Enterprise Server) answers 404: the plan's task issues are then found by their markers.
+   */
   async listSubIssues(issue_number: number): Promise<IssueData[]> {
-    const all = await this.#pages<RawIssue>("/repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
-      issue_number,
+    if (!this.missing.has("sub-issues")) {
+      try {
+        const all = await this.#pages<RawIssue>("/repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
+          issue_number,
+          per_page: 100,
+        });
+        return all.map(toIssue);
+      } catch (e) {
+        if (statusOf(e) !== 404) throw e;
+        this.missing.add("sub-issues");
+      }
+    }
+    return this.#markedChildren(issue_number);
+  }
+
+  /** Without sub-issues: the issues (with the task label) whose task marker names this parent. */
+  async #markedChildren(parent: number): Promise<IssueData[]> {
+    const all = await this.#pages<RawIssue>("/repos/{owner}/{repo}/issues", {
+      state: "all",
+      sort: "created",
+      direction: "asc",
       per_page: 100,
+      ...(this.taskLabel ? { labels: this.taskLabel } : {}),
     });
-    return all.map(toIssue);
+    return all.map(toIssue).filter((i) => !i.isPullRequest && readTaskMarker(i.body)?.parent === parent);
   }
 
   /** Every comment in the repository updated since a time (any issue or PR), oldest first. */
@@ -347,9 +380,22 @@ export class RepoGateway {
     return all.filter(fresh).map(toPull);
   }
 
-  /** Links a child to a parent. Takes the child's database id, not its number. */
+  /**
+   * Links a child to a parent. Takes the child's database id, not its number. Without the
+   * sub-issues API the child's task marker is the link (see listSubIssues).
+   */
   async addSubIssue(parent: number, childId: number): Promise<void> {
-    await this.octokit.rest.issues.addSubIssue({ ...this.ref, issue_number: parent, sub_issue_id: childId });
+    if (this.missing.has("sub-issues")) return;
+    try {
+      await this.octokit.rest.issues.addSubIssue({
+        ...this.ref,
+        issue_number: parent,
+        sub_issue_id: childId,
+      });
+    } catch (e) {
+      if (statusOf(e) !== 404) throw e;
+      this.missing.add("sub-issues");
+    }
   }
 
   /**
@@ -357,6 +403,7 @@ export class RepoGateway {
    * dependencies (older GHES) answer 404, and the handoff script already names the dependency.
    */
   async addBlockedBy(issue_number: number, blockerId: number): Promise<boolean> {
+    if (this.missing.has("issue dependencies")) return false;
     try {
       await this.octokit.rest.issues.addBlockedByDependency({
         ...this.ref,
@@ -366,6 +413,7 @@ export class RepoGateway {
       return true;
     } catch (e) {
       const s = statusOf(e);
+      if (s === 404 || s === 410) this.missing.add("issue dependencies");
       if (s === 404 || s === 410 || s === 422) return false;
       throw e;
     }
@@ -423,27 +471,31 @@ export class RepoGateway {
   }
 
   /**
-   * Starts the worker workflow. Asks GitHub for the run id (hosts that predate
-   * `return_run_details` answer 204 without one).
+   * Starts the worker workflow. Asks GitHub for the run id; hosts that predate
+   * `return_run_details` refuse the parameter (422), so the dispatch is sent again without it,
+   * and some answer 204 without one.
    */
   async dispatchWorkflow(
     workflow: string,
     ref: string,
     inputs: Record<string, string>,
   ): Promise<{ runId?: number; runUrl?: string }> {
-    const res = await this.octokit.request(
-      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
-      {
-        ...this.ref,
-        workflow_id: workflow,
-        ref,
-        inputs,
-        return_run_details: true,
-      },
-    );
-    const data = (res.status === 200 ? res.data : undefined) as
-      { workflow_run_id?: number; html_url?: string } | undefined;
-    return { runId: data?.workflow_run_id, runUrl: data?.html_url };
+    const details = !this.missing.has("run details");
+    try {
+      const res = await this.octokit.request(
+        "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+        { ...this.ref, workflow_id: workflow, ref, inputs, ...(details ? { return_run_details: true } : {}) },
+      );
+      const data = (res.status === 200 ? res.data : undefined) as
+        { workflow_run_id?: number; html_url?: string } | undefined;
+      return { runId: data?.workflow_run_id, runUrl: data?.html_url };
+    } catch (e) {
+      // A refused parameter creates no run, so sending again cannot start a second one.
+      if (!details || statusOf(e) !== 422 || !/return_run_details/.test(String((e as Error).message)))
+        throw e;
+      this.missing.add("run details");
+      return this.dispatchWorkflow(workflow, ref, inputs);
+    }
   }
 
   /** Runs of a workflow not yet completed (first page: active runs are the newest). */

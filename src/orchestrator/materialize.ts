@@ -8,6 +8,7 @@ import type { RollupRecord } from "../core/records.ts";
 import { renderHandoffScript } from "../core/script.ts";
 import { statusOf, type IssueData } from "../github/gateway.ts";
 import type { OrchestratorEnv } from "../store/env.ts";
+import { noticeMissingFeatures } from "./server-notice.ts";
 
 /** GitHub's cap on sub-issues per parent. */
 export const MAX_SUB_ISSUES = 100;
@@ -115,6 +116,7 @@ export async function materialize(env: OrchestratorEnv, input: MaterializeInput)
     }
   }
 
+  await noticeMissingFeatures(gw, parent);
   // The caller persists this record with the next rollup render (reconcile), saving a write.
   return {
     ...input.record,
