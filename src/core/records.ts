@@ -120,6 +120,8 @@ export interface TaskRecord {
   attempt: number;
   pr?: { number: number; url: string; draft: boolean; base: string };
   run?: { id?: number; url?: string };
+  /** When the task's current state began (its status record's time): how long it has been running. */
+  since?: string;
   result?: WorkerResult;
   /** Why the task failed, is cancelled, or is blocked. */
   reason?: string;

@@ -265,6 +265,16 @@ function groundingCell(task: TaskRecord): string {
   return n === 0 ? "✅ verified" : `⚠️ ${n} not verified`;
 }
 
+/** A task in flight links its workflow run and says for how long (as of this update) it has been so. */
+function statusCell(t: TaskView, v: View): string {
+  const d = v.display[t.status];
+  if (t.status !== "running" && t.status !== "queued") return `${d.emoji} ${d.word}`;
+  const url = t.task.run?.url;
+  const word = url && SAFE_URL_RE.test(url) ? `[${d.word}](${url})` : d.word;
+  const ms = t.task.since ? Date.parse(v.input.now) - Date.parse(t.task.since) : NaN;
+  return `${d.emoji} ${word}${Number.isFinite(ms) && ms >= 0 ? ` · ${formatElapsed(ms)}` : ""}`;
+}
+
 function table(v: View, lim: TableLimits): string {
   const grounded = v.tasks.some((t) => t.task.unverified !== undefined);
   const rows = grounded
@@ -280,7 +290,6 @@ function table(v: View, lim: TableLimits): string {
     const { task } = t;
     const title = cellText(task.title, lim.title);
     const key = escapeTableCell(codeSpan(oneLine(stripHidden(task.key), 50)));
-    const d = v.display[t.status];
     const attempt = task.attempt > 1 ? ` · attempt ${task.attempt}` : "";
     const pr = task.pr ? `#${task.pr.number}${task.pr.draft ? " (draft)" : ""}` : "—";
     const spend = taskSpend(task);
@@ -289,7 +298,7 @@ function table(v: View, lim: TableLimits): string {
     const cells = [
       title ? `${title} ${key}` : key,
       task.issue !== undefined ? `#${task.issue}` : "—",
-      `${d.emoji} ${d.word}${attempt}`,
+      `${statusCell(t, v)}${attempt}`,
       ...(grounded ? [groundingCell(task)] : []),
       pr,
       acceptanceCell(task.result),

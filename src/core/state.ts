@@ -192,6 +192,7 @@ export function derivePlan(snap: ParentSnapshot, branchPrefix: string): DerivedP
       attempt: status?.attempt ?? 0,
       pr: pr ? { number: pr.number, url: pr.url, draft: pr.draft, base: pr.baseRef } : undefined,
       run,
+      ...(status ? { since: status.at } : {}),
       result,
       reason,
       earlier: status?.earlier,

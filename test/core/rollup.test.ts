@@ -173,6 +173,29 @@ describe("renderRollup: banners", () => {
 });
 
 describe("renderRollup: table", () => {
+  it("links a task in flight to its workflow run and says how long it has been running", () => {
+    const tasks = [
+      task("api", {
+        issue: 12,
+        state: "running",
+        attempt: 1,
+        run: { id: 5, url: "https://github.com/o/r/actions/runs/5" },
+        since: "2026-11-24T14:27:00Z", // 12 minutes before NOW
+      }),
+      task("ui", { issue: 13, state: "queued", attempt: 1, since: "2026-11-24T13:30:00Z" }),
+      // A run URL a person could have edited in is never a link.
+      task("doc", { issue: 14, state: "running", attempt: 1, run: { url: "javascript:alert(1)" }, since: NOW }),
+      task("old", { issue: 15, state: "merged", attempt: 1, since: "2026-11-24T13:00:00Z" }),
+    ];
+    const status = tableRows(render(tasks)).map((r) => cells(r)[2]);
+    expect(status).toEqual([
+      "🔄 [running](https://github.com/o/r/actions/runs/5) · 12m",
+      "🕐 queued · 1h 9m",
+      "🔄 running · 0m",
+      "✅ merged",
+    ]);
+  });
+
   it("has one row per task in plan order, with sub-issue, status, PR, acceptance, tokens, cost, summary", () => {
     const tasks = [
       task("api", {
