@@ -2,6 +2,7 @@
 // tasks to start, the rollup's text and the milestone notices. The store applies the actions
 // (src/store/reconcile.ts) and, after starting tasks, asks again with their new states, so the
 // rollup it writes is always rendered from the state it leaves behind.
+import { retargetedBody } from "./pull-body.ts";
 import { taskSpend, type RollupRecord, type TaskRecord } from "./records.ts";
 import { renderRollup } from "./rollup.ts";
 import { schedule, type Decision, type StartTask } from "./schedule.ts";
@@ -19,6 +20,8 @@ export interface Retarget {
   pr: number;
   from: string;
   to: string;
+  /** The PR's body with its footer naming the new base (absent: leave the body as it is). */
+  body?: string;
 }
 
 export interface PlanActions {
@@ -68,7 +71,12 @@ export function decide(
 ): PlanActions {
   const rollup = snapshot.rollup ? { ...snapshot.rollup, record } : undefined;
   const derived = derivePlan({ ...snapshot, ...(rollup ? { rollup } : {}) }, s.branchPrefix);
-  const retargets = retargetsOf(derived.tasks, s.baseBranch);
+  const retargets = retargetsOf(derived.tasks, s.baseBranch).map((r) => {
+    const body = snapshot.pulls.find((p) => p.number === r.pr)?.body;
+    const merged = derived.tasks.find((t) => t.branch === r.from)?.pr?.number;
+    const next = body ? retargetedBody(body, r.to, merged) : undefined;
+    return next !== undefined && next !== body ? { ...r, body: next } : r;
+  });
   // The tasks as they will be once the retargets are applied.
   for (const r of retargets) {
     const t = derived.tasks.find((x) => x.pr?.number === r.pr);

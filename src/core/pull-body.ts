@@ -18,7 +18,33 @@ export interface PullBodyInput {
   manualChecks: AcceptanceCriterion[];
   runUrl?: string;
   base: string;
-  stackedOn?: { key: string; issue?: number };
+  stackedOn?: StackedOn;
+}
+
+/** The prerequisite a stacked PR builds on: its pull request is what a reviewer merges first. */
+export interface StackedOn {
+  key: string;
+  issue?: number;
+  pr?: number;
+}
+
+function stackedNote(on: StackedOn): string {
+  const what =
+    on.pr !== undefined
+      ? `#${on.pr}`
+      : `the pull request of ${on.issue !== undefined ? `#${on.issue}` : codeSpan(on.key)}`;
+  return ` · stacked on ${what} (merge that first)`;
+}
+
+const FOOTER_BASE_RE = / · base (`+)[^`]*?\1(?: · stacked on .*?\(merge that first\))?<\/sub>/;
+
+/**
+ * The body of a stacked PR once its prerequisite merged and it was pointed at `to`: the footer
+ * names the new base instead of the PR to merge first. Unchanged when the footer is not there.
+ */
+export function retargetedBody(body: string, to: string, mergedPr?: number): string {
+  const was = mergedPr !== undefined ? ` (was stacked on #${mergedPr}, merged)` : "";
+  return body.replace(FOOTER_BASE_RE, () => ` · base ${codeSpan(to)}${was}</sub>`);
 }
 
 export function acceptanceHeadline(result: Pick<WorkerResult, "acceptance">): string {
@@ -103,9 +129,7 @@ function render(input: PullBodyInput, scale: number, withOutput: boolean): strin
       "",
     );
   }
-  const stacked = input.stackedOn
-    ? ` · stacked on ${input.stackedOn.issue ? `#${input.stackedOn.issue}` : codeSpan(input.stackedOn.key)} (merge that first)`
-    : "";
+  const stacked = input.stackedOn ? stackedNote(input.stackedOn) : "";
   lines.push(
     `<sub>${codeSpan(r.model)} · ${r.turns} turns · ${formatTokens(totalTokens(r.usage))} tokens (${formatTokens(r.usage.inputTokens)} in, ${formatTokens(r.usage.outputTokens)} out, ${formatTokens(r.usage.cacheReadTokens)} cache read, ${formatTokens(r.usage.cacheWriteTokens)} cache write) · ${formatUsd(r.costUsd)} · stopped: ${r.stopReason}${input.runUrl ? ` · [run](${input.runUrl})` : ""} · base ${codeSpan(input.base)}${stacked}</sub>`,
     "",

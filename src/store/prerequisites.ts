@@ -26,7 +26,7 @@ export async function readPrerequisites(
   gw: RepoGateway,
   plan: { parent: number; branchPrefix: string },
   keys: readonly string[],
-): Promise<SchedulableTask[]> {
+): Promise<(SchedulableTask & { pr?: number })[]> {
   if (!keys.length) return [];
   const subIssues = await gw.listSubIssues(plan.parent);
   const since = planWindowStart(subIssues, plan.parent);
@@ -37,10 +37,12 @@ export async function readPrerequisites(
       return m?.parent === plan.parent && m.key === key;
     });
     const branch = taskBranch(plan.branchPrefix, plan.parent, key);
+    const pr = pullFor(pulls, branch);
     return {
       key,
       issue: issue?.number,
-      state: prerequisiteState(issue, pullFor(pulls, branch)),
+      ...(pr ? { pr: pr.number } : {}),
+      state: prerequisiteState(issue, pr),
       dependsOn: [],
       files: [],
       independentOf: [],

@@ -95,7 +95,7 @@ export async function reconcile(
   const plan = decide(state.snapshot, record, settings, dispatch);
 
   for (const r of plan.retargets) {
-    await env.gw.updatePull(r.pr, { base: r.to });
+    await env.gw.updatePull(r.pr, { base: r.to, ...(r.body !== undefined ? { body: r.body } : {}) });
     env.log.info(`retargeted #${r.pr} from ${r.from} to ${r.to}`);
   }
   let decision = plan.decision;

@@ -104,6 +104,19 @@ describe("decide", () => {
     expect(retargetsOf(plan.derived.tasks, "main")).toEqual([]); // applied: nothing left to do
   });
 
+  it("rewrites a retargeted PR's footer: the new base instead of the PR to merge first", () => {
+    const footer = "<sub>`m` · 3 turns · base `handoff/7-a` · stacked on #20 (merge that first)</sub>";
+    const snap = snapshot(
+      [sub(a, 10, "succeeded"), sub(b, 11, "succeeded"), sub(c, 12, "running")],
+      [
+        pull("a", 20, { state: "closed", merged: true }),
+        pull("b", 21, { baseRef: "handoff/7-a", body: `Did b.\n\n${footer}\n\nCloses #11` }),
+      ],
+    );
+    const [r] = decide(snap, record(["a", "b", "c"]), SETTINGS, true).retargets;
+    expect(r?.body).toBe("Did b.\n\n<sub>`m` · 3 turns · base `main` (was stacked on #20, merged)</sub>\n\nCloses #11");
+  });
+
   it("names each failure once per attempt, then ready for review, then done", () => {
     const failed = decide(
       snapshot([sub(a, 10, "failed"), sub(b, 11), sub(c, 12, "succeeded")], [pull("c", 22)]),

@@ -56,6 +56,8 @@ describe("the whole flow, offline", () => {
     expect(duration?.base.ref).toBe("main");
     expect(rounding?.base.ref).toBe("main");
     expect(invoice?.base.ref).toBe(rounding?.head.ref); // stacked
+    // The reviewer is told which pull request to merge first, not which issue.
+    expect(invoice?.body).toContain(`stacked on #${rounding?.number} (merge that first)`);
     for (const pr of prs) {
       expect(pr.draft).toBe(false);
       const result = WorkerResult.parse(decodeMarker(pr.body, "result"));
@@ -97,6 +99,9 @@ describe("the whole flow, offline", () => {
     // The prerequisite merged: the stacked PR now targets main, and merges there.
     const retargeted = (await alice.rest.pulls.get({ ...repo, pull_number: invoice.number })).data;
     expect(retargeted.base.ref).toBe("main");
+    // Its footer says so, instead of still asking to merge the prerequisite first.
+    expect(retargeted.body).toContain(`base \`main\` (was stacked on #${rounding.number}, merged)`);
+    expect(retargeted.body).not.toContain("merge that first");
     await alice.rest.pulls.merge({ ...repo, pull_number: invoice.number });
     await world.idle();
 

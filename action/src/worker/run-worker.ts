@@ -5,7 +5,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { permissionAllows, resolveModel, type Config } from "../../../src/core/config.ts";
 import type { Task } from "../../../src/core/plan.ts";
-import { pullTitle, renderPullBody } from "../../../src/core/pull-body.ts";
+import { pullTitle, renderPullBody, type StackedOn } from "../../../src/core/pull-body.ts";
 import { taskBranch } from "../../../src/core/names.ts";
 import type { StatusRecord, WorkerResult } from "../../../src/core/records.ts";
 import { parseHandoffScript } from "../../../src/core/script.ts";
@@ -77,7 +77,7 @@ interface TaskContext {
   parent?: number;
   branch: string;
   base: string;
-  stackedOn?: { key: string; issue?: number };
+  stackedOn?: StackedOn;
   status?: { comment: CommentData; record: StatusRecord };
   /** The script's title and body as read once here: the text the session works from. */
   script: { title: string; body: string };
@@ -169,10 +169,12 @@ async function prepare(deps: WorkerDeps, req: WorkerRequest): Promise<TaskContex
     const readiness = readinessOf([...prerequisites, self], task.key, baseBranch);
     if (!readiness.ready) throw new Refusal(`\`${task.key}\` cannot start yet: ${readiness.reason}`);
     base = readiness.base;
+    const on = prerequisites.find((p) => p.key === readiness.stackedOn);
     if (readiness.stackedOn)
       stackedOn = {
         key: readiness.stackedOn,
-        issue: prerequisites.find((p) => p.key === readiness.stackedOn)?.issue,
+        ...(on?.issue !== undefined ? { issue: on.issue } : {}),
+        ...(on?.pr !== undefined ? { pr: on.pr } : {}),
       };
   } else {
     for (const dep of parsed.meta.dependsOnIssues ?? []) {
