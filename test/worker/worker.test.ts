@@ -149,6 +149,10 @@ describe("the worker action", () => {
     // GitHub does not autolink #N in a job summary: the issue and the PR are full links.
     expect(run.summary).toMatch(new RegExp(`\\[issue #${issue}\\]\\(http[^)]+/issues/${issue}\\)`));
     expect(run.summary).toContain(`[PR #${pr?.number}](${pr?.html_url})`);
+    // The sub-issue's acceptance box is ticked: its command passed.
+    const scriptBody = (await alice.rest.issues.get({ ...repo, issue_number: issue })).data.body ?? "";
+    expect(scriptBody).toMatch(/^- \[x\] /m);
+    expect(scriptBody).not.toMatch(/^- \[ \] /m);
     expect(parent).toBeGreaterThan(0);
     expect(world.gh.violations()).toEqual([]);
     world.anthropic.assertNoViolations();
@@ -173,6 +177,9 @@ describe("the worker action", () => {
       state: "failed",
       reason: "1 of 1 acceptance commands failed",
     });
+    // Its box stays unticked.
+    const body = (await alice.rest.issues.get({ ...repo, issue_number: issue })).data.body ?? "";
+    expect(body).toMatch(/^- \[ \] /m);
     expect(world.gh.violations()).toEqual([]);
   });
 

@@ -5,6 +5,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { permissionAllows, resolveModel, type Config } from "../../../src/core/config.ts";
 import type { Task } from "../../../src/core/plan.ts";
+import { tickAcceptance } from "../../../src/core/acceptance-ticks.ts";
 import { pullTitle, renderPullBody, type StackedOn } from "../../../src/core/pull-body.ts";
 import { taskBranch } from "../../../src/core/names.ts";
 import type { StatusRecord, WorkerResult } from "../../../src/core/records.ts";
@@ -307,6 +308,7 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
         base,
         draft: result.outcome === "failed" && config.worker.draftOnFailure,
       });
+      await tickScript(deps, req.issue, task, result);
     }
   } catch (e) {
     const reason = isActionsPullRefusal(e)
@@ -361,6 +363,23 @@ async function openOrUpdatePull(
     const { title, body, base } = input;
     await gw.updatePull(open.number, { title, body, ...(open.baseRef !== base ? { base } : {}) });
     return { number: open.number, url: open.url };
+  }
+}
+
+/**
+ * Ticks the sub-issue's acceptance boxes from this run's results. Best effort: the PR and the
+ * status carry the results either way. Read again just before writing, so a person's edit during
+ * the run is not overwritten (unchanged, the read is a free 304).
+ */
+async function tickScript(deps: WorkerDeps, issue: number, task: Task, result: WorkerResult): Promise<void> {
+  try {
+    const { body } = await deps.gw.getIssue(issue);
+    const ticked = tickAcceptance(body, task.acceptance, result.acceptance);
+    if (ticked !== body) await deps.gw.updateIssue(issue, { body: ticked });
+  } catch (e) {
+    deps.log.warn(
+      `could not tick the acceptance boxes of #${issue}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }
 
