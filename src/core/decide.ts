@@ -14,6 +14,8 @@ export interface PlanSettings {
   baseBranch: string;
   maxParallel: number;
   maxPlanCostUsd: number;
+  /** One worker session's budget (`limits.worker.maxCostUsd`): the plan's cost ceiling counts N of them. */
+  workerMaxCostUsd: number;
 }
 
 export interface Retarget {
@@ -98,8 +100,16 @@ export function rollupText(
   derived: DerivedPlan,
   decision: Decision,
   now: string,
+  s: Pick<PlanSettings, "maxPlanCostUsd" | "workerMaxCostUsd">,
 ): string {
-  return renderRollup({ record, tasks: derived.tasks, decision, now, problems: derived.problems });
+  return renderRollup({
+    record,
+    tasks: derived.tasks,
+    decision,
+    now,
+    problems: derived.problems,
+    budget: { maxPlanCostUsd: s.maxPlanCostUsd, workerMaxCostUsd: s.workerMaxCostUsd },
+  });
 }
 
 export interface Notice {

@@ -8,6 +8,7 @@ import { taskSpend, type RollupRecord, type TaskRecord, type WorkerResult } from
 import type { TaskState } from "./records.ts";
 import type { Decision } from "./schedule.ts";
 import { taskRef } from "./schedule.ts";
+import { costCeilingText } from "./cost-ceiling.ts";
 import { encodeMarker } from "./markers.ts";
 import { renderDependencyGraph } from "./mermaid.ts";
 import { formatTokens, formatUsd, sumUsage, totalTokens, type Usage } from "./usage.ts";
@@ -40,6 +41,8 @@ export interface RollupInput {
   problems?: readonly string[];
   /** Size limit in characters (default ROLLUP_MAX_CHARS); smaller values are for tests and previews. */
   maxChars?: number;
+  /** The plan's limits: an unapproved plan shows the most it can cost. */
+  budget?: { workerMaxCostUsd: number; maxPlanCostUsd: number };
   /** Other words for some statuses: a local plan (`handoff status`) says "done" where GitHub says "merged". */
   words?: Partial<Record<DisplayStatus, { emoji: string; word: string }>>;
 }
@@ -147,7 +150,11 @@ function banners(v: View): string[] {
   if (record.cancelled) {
     out.push(callout("WARNING", "**Plan cancelled.** No new workers start; open pull requests stay open."));
   } else if (!record.approved) {
-    out.push(callout("IMPORTANT", "**Awaiting approval:** comment `/handoff go` to start."));
+    const b = v.input.budget;
+    const ceiling = b
+      ? ` It can cost up to ${costCeilingText({ tasks: v.tasks.length, plannerCostUsd: record.planner?.costUsd ?? 0, ...b })}.`
+      : "";
+    out.push(callout("IMPORTANT", `**Awaiting approval:** comment \`/handoff go\` to start.${ceiling}`));
   } else if (isDone(v)) {
     const t = totals(v);
     const merged = v.count("merged");
@@ -265,6 +272,8 @@ function groundingCell(task: TaskRecord): string {
   return n === 0 ? "✅ verified" : `⚠️ ${n} not verified`;
 }
 
+const QUEUED_NOTEWORTHY_MS = 5 * 60_000;
+
 /** A task in flight links its workflow run and says for how long (as of this update) it has been so. */
 function statusCell(t: TaskView, v: View): string {
   const d = v.display[t.status];
@@ -272,7 +281,9 @@ function statusCell(t: TaskView, v: View): string {
   const url = t.task.run?.url;
   const word = url && SAFE_URL_RE.test(url) ? `[${d.word}](${url})` : d.word;
   const ms = t.task.since ? Date.parse(v.input.now) - Date.parse(t.task.since) : NaN;
-  return `${d.emoji} ${word}${Number.isFinite(ms) && ms >= 0 ? ` · ${formatElapsed(ms)}` : ""}`;
+  // A queued task's wait is worth showing only once it is long enough to suggest something is stuck.
+  const shown = Number.isFinite(ms) && ms >= (t.status === "queued" ? QUEUED_NOTEWORTHY_MS : 0);
+  return `${d.emoji} ${word}${shown ? ` · ${formatElapsed(ms)}` : ""}`;
 }
 
 function table(v: View, lim: TableLimits): string {

@@ -2,6 +2,7 @@
 // instead of the GitHub API), and the validated plan is written to `.handoff/<plan-id>/` as the same
 // handoff scripts and records a `/handoff` comment produces on GitHub.
 import path from "node:path";
+import { costCeilingText } from "../core/cost-ceiling.ts";
 import type { Plan, Task } from "../core/plan.ts";
 import { taskBranch, type RollupRecord } from "../core/records.ts";
 import { renderHandoffScript } from "../core/script.ts";
@@ -60,10 +61,12 @@ export function renderScripts(
 
 /** Planning's cost plus every task's worker budget, capped by the plan's own limit. */
 export function costCeiling(env: LocalEnv, tasks: number, plannerCost: number): string {
-  const workers = tasks * env.config.limits.worker.maxCostUsd;
-  const cap = env.config.limits.maxPlanCostUsd;
-  const ceiling = Math.min(cap, plannerCost + workers);
-  return `${formatUsd(ceiling)} (planning ${formatUsd(plannerCost)} + ${tasks} × ${formatUsd(env.config.limits.worker.maxCostUsd)} worker budget, capped by limits.maxPlanCostUsd ${formatUsd(cap)})`;
+  return costCeilingText({
+    tasks,
+    plannerCostUsd: plannerCost,
+    workerMaxCostUsd: env.config.limits.worker.maxCostUsd,
+    maxPlanCostUsd: env.config.limits.maxPlanCostUsd,
+  });
 }
 
 export async function planCommand(env: LocalEnv, requestText: string): Promise<number> {

@@ -91,6 +91,7 @@ export async function reconcile(
     baseBranch: env.baseBranch,
     maxParallel: env.config.limits.maxParallel,
     maxPlanCostUsd: env.config.limits.maxPlanCostUsd,
+    workerMaxCostUsd: env.config.limits.worker.maxCostUsd,
   };
   const plan = decide(state.snapshot, record, settings, dispatch);
 
@@ -105,7 +106,7 @@ export async function reconcile(
     decision = scheduleOf(record, plan.derived.tasks, settings); // with the started tasks' new states
   }
 
-  const body = rollupText(record, plan.derived, decision, env.now().toISOString());
+  const body = rollupText(record, plan.derived, decision, env.now().toISOString(), settings);
   if (body !== state.rollupComment.body) await env.gw.updateComment(state.rollupComment.id, body);
   if (env.soleWriter) RECORDED.record(env.gw.fullName, plan.derived.tasks);
   for (const notice of milestoneNotices(record, plan.derived.tasks, decision))

@@ -12,6 +12,7 @@ const SETTINGS: PlanSettings = {
   baseBranch: "main",
   maxParallel: 5,
   maxPlanCostUsd: 50,
+  workerMaxCostUsd: 2,
 };
 
 const task = (key: string, dependsOn: string[] = []): Task =>

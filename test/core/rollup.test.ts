@@ -90,6 +90,22 @@ describe("renderRollup: banners", () => {
     expect(tableRows(body)[0]).toContain("awaiting approval: comment `/handoff go`");
   });
 
+  it("shows the most an unapproved plan can cost: planning plus every worker's budget, within the plan's cap", () => {
+    const tasks = [task("a"), task("b"), task("c")];
+    const planner = { model: "m", turns: 2, usage: usage(5), costUsd: 0.4 };
+    const input = (maxPlanCostUsd: number) =>
+      renderRollup({
+        record: record(tasks, { approved: false, planner }),
+        tasks,
+        now: NOW,
+        budget: { workerMaxCostUsd: 2, maxPlanCostUsd },
+      });
+    expect(input(20)).toContain(
+      "It can cost up to $6.40 (planning $0.40 + 3 × $2.00 worker budget, capped by limits.maxPlanCostUsd $20.00).",
+    );
+    expect(input(5)).toContain("It can cost up to $5.00 (planning $0.40 + 3 × $2.00");
+  });
+
   it("neither asks for approval nor offers go once approved", () => {
     const body = render([task("a")]);
     expect(body).not.toContain("Awaiting approval");
@@ -183,14 +199,22 @@ describe("renderRollup: table", () => {
         since: "2026-11-24T14:27:00Z", // 12 minutes before NOW
       }),
       task("ui", { issue: 13, state: "queued", attempt: 1, since: "2026-11-24T13:30:00Z" }),
+      task("new", { issue: 16, state: "queued", attempt: 1, since: "2026-11-24T14:37:00Z" }), // 2m: not yet worth saying
       // A run URL a person could have edited in is never a link.
-      task("doc", { issue: 14, state: "running", attempt: 1, run: { url: "javascript:alert(1)" }, since: NOW }),
+      task("doc", {
+        issue: 14,
+        state: "running",
+        attempt: 1,
+        run: { url: "javascript:alert(1)" },
+        since: NOW,
+      }),
       task("old", { issue: 15, state: "merged", attempt: 1, since: "2026-11-24T13:00:00Z" }),
     ];
     const status = tableRows(render(tasks)).map((r) => cells(r)[2]);
     expect(status).toEqual([
       "🔄 [running](https://github.com/o/r/actions/runs/5) · 12m",
       "🕐 queued · 1h 9m",
+      "🕐 queued",
       "🔄 running · 0m",
       "✅ merged",
     ]);

@@ -72,6 +72,10 @@ describe("approval: /handoff plan, then /handoff go", () => {
     let rollup = await rollupOf(gh, parent);
     expect(rollup.record).toMatchObject({ approved: false, cancelled: false, pending: [] });
     expect(rollup.body).toContain("**Awaiting approval:** comment `/handoff go` to start.");
+    // The most it can cost, before anyone approves: planning plus 3 worker budgets (defaults).
+    expect(rollup.body).toMatch(
+      /It can cost up to \$[\d.]+ \(planning \$[\d.]+ \+ 3 × \$[\d.]+ worker budget/,
+    );
     for (const key of [DURATION, ROUNDING, INVOICE]) expect(rollup.row(key)).toContain("⏳ waiting");
     expect(dispatches(world)).toEqual([]);
     for (const issue of Object.values(subs)) expect(await statusCount(issue)).toBe(0);
