@@ -171,6 +171,7 @@ async function runWorkerMode(
       },
       now: () => new Date(),
       log,
+      group: (name, fn) => core.group(name, fn),
       ...(isolation.refuse ? { refuse: isolation.refuse } : {}),
       onEvent: (e) =>
         core.info(`turn ${e.turn}: ${e.tools.join(", ") || "text"} · ${totalTokens(e.total)} tokens so far`),

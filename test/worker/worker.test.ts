@@ -149,6 +149,15 @@ describe("the worker action", () => {
     // GitHub does not autolink #N in a job summary: the issue and the PR are full links.
     expect(run.summary).toMatch(new RegExp(`\\[issue #${issue}\\]\\(http[^)]+/issues/${issue}\\)`));
     expect(run.summary).toContain(`[PR #${pr?.number}](${pr?.html_url})`);
+    // The log is folded by phase, in order.
+    const groups = [...run.stdout.matchAll(/^::group::(.*)$/gm)].map((m) => m[1]);
+    expect(groups).toEqual([
+      `handoff: read the handoff script of #${issue}`,
+      `handoff: check out ${branch} from main and set up`,
+      expect.stringMatching(/^handoff: agent session \(.+\), then the acceptance commands$/),
+      "handoff: push and open the pull request",
+    ]);
+    expect(run.stdout.match(/^::endgroup::$/gm)).toHaveLength(4);
     // The sub-issue's acceptance box is ticked: its command passed.
     const scriptBody = (await alice.rest.issues.get({ ...repo, issue_number: issue })).data.body ?? "";
     expect(scriptBody).toMatch(/^- \[x\] /m);

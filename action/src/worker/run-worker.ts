@@ -57,7 +57,11 @@ export interface WorkerDeps {
   onEvent?: (e: LoopEvent) => void;
   /** Set when this runner cannot run the task safely (no isolation): the run is refused with it. */
   refuse?: string;
+  /** Folds a phase's log lines under a heading (`core.group` in Actions). */
+  group?: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 }
+
+const ungrouped = <T>(_name: string, fn: () => Promise<T>): Promise<T> => fn();
 
 export type WorkerStatus = "succeeded" | "failed" | "refused" | "skipped";
 
@@ -213,9 +217,12 @@ async function requirePermitted(deps: WorkerDeps, login: string, did: string): P
 
 export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<WorkerOutcome> {
   const { gw, git, config } = deps;
+  const group = deps.group ?? ungrouped;
   let ctx: TaskContext;
   try {
-    const prepared = await prepare(deps, req);
+    const prepared = await group(`handoff: read the handoff script of #${req.issue}`, () =>
+      prepare(deps, req),
+    );
     if ("skip" in prepared) return { status: "skipped", reason: prepared.skip };
     ctx = prepared;
   } catch (e) {
@@ -252,26 +259,33 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
   let result: WorkerResult;
   let pr: { number: number; url: string } | undefined;
   try {
-    const { reused } = await git.checkoutTaskBranch(branch, base);
-    const previousCommits = reused ? await git.commitsSince(base) : "";
-    const rangeNotes = await rangeNotesFor(git, task, ctx.planBase, base, (m) => deps.log.warn(m));
-
-    await runSetup(config, agent);
-    const session = await workSession(
-      { config, anthropic: deps.anthropic, agent, now: deps.now, onEvent: deps.onEvent },
-      {
-        task,
-        script: ctx.script,
-        issue: req.issue,
-        branch,
-        base,
-        previousCommits,
-        feedback: req.feedback,
-        model,
-        budget,
-        rangeNotes,
+    const { previousCommits, rangeNotes } = await group(
+      `handoff: check out ${branch} from ${base} and set up`,
+      async () => {
+        const { reused } = await git.checkoutTaskBranch(branch, base);
+        const previousCommits = reused ? await git.commitsSince(base) : "";
+        const rangeNotes = await rangeNotesFor(git, task, ctx.planBase, base, (m) => deps.log.warn(m));
+        await runSetup(config, agent);
+        return { previousCommits, rangeNotes };
       },
-      () => finish,
+    );
+    const session = await group(`handoff: agent session (${model}), then the acceptance commands`, () =>
+      workSession(
+        { config, anthropic: deps.anthropic, agent, now: deps.now, onEvent: deps.onEvent },
+        {
+          task,
+          script: ctx.script,
+          issue: req.issue,
+          branch,
+          base,
+          previousCommits,
+          feedback: req.feedback,
+          model,
+          budget,
+          rangeNotes,
+        },
+        () => finish,
+      ),
     );
     const staged = await git.stageAll();
     if (staged.length) {
@@ -288,27 +302,29 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
     result = buildResult({ task, model, budget }, session, filesChanged, agent.redact);
 
     if (filesChanged.length) {
-      // Nothing is lost: failing work is pushed too, and its PR opens as a draft.
-      await git.push(branch);
-      const manualChecks = task.acceptance.filter((c) => !c.command);
-      const body = renderPullBody({
-        result,
-        issue: req.issue,
-        parent,
-        manualChecks,
-        runUrl: deps.run.url,
-        base,
-        stackedOn: ctx.stackedOn,
+      await group("handoff: push and open the pull request", async () => {
+        // Nothing is lost: failing work is pushed too, and its PR opens as a draft.
+        await git.push(branch);
+        const manualChecks = task.acceptance.filter((c) => !c.command);
+        const body = renderPullBody({
+          result,
+          issue: req.issue,
+          parent,
+          manualChecks,
+          runUrl: deps.run.url,
+          base,
+          stackedOn: ctx.stackedOn,
+        });
+        const title = pullTitle(task.title, result.outcome === "failed");
+        pr = await openOrUpdatePull(gw, {
+          title,
+          body,
+          head: branch,
+          base,
+          draft: result.outcome === "failed" && config.worker.draftOnFailure,
+        });
+        await tickScript(deps, req.issue, task, result);
       });
-      const title = pullTitle(task.title, result.outcome === "failed");
-      pr = await openOrUpdatePull(gw, {
-        title,
-        body,
-        head: branch,
-        base,
-        draft: result.outcome === "failed" && config.worker.draftOnFailure,
-      });
-      await tickScript(deps, req.issue, task, result);
     }
   } catch (e) {
     const reason = isActionsPullRefusal(e)
