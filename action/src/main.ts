@@ -26,6 +26,7 @@ import { Git } from "./worker/git.ts";
 import { runWorker, type WorkerTrigger } from "./worker/run-worker.ts";
 import { setOutputs } from "./outputs.ts";
 import { renderJobSummary } from "./worker/summary.ts";
+import { renderOrchestratorSummary, type LogLine } from "./orchestrator-summary.ts";
 
 const MAX_COMMAND_OUTPUT_BYTES = 1024 * 1024;
 
@@ -226,17 +227,41 @@ async function main(): Promise<void> {
   const mode = resolveMode(inputs.mode, env.eventName, payload.action);
   core.info(`handoff ${mode} · ${env.eventName}${payload.action ? `.${String(payload.action)}` : ""}`);
   if (mode === "orchestrator") {
-    await runOrchestratorInActions({
-      eventName: env.eventName,
-      eventPath: env.eventPath,
-      token: inputs.githubToken,
-      apiUrl: env.apiUrl,
-      runId: String(env.runId),
-      pacing: pacing(),
-      app: { anthropic: anthropicFactory(inputs) },
-      log,
-      ...(process.env.HANDOFF_PACING === "fast" ? { turn: { pollMs: 100, timeoutMs: 120_000 } } : {}),
-    });
+    const lines: LogLine[] = [];
+    let error: string | undefined;
+    try {
+      await runOrchestratorInActions({
+        eventName: env.eventName,
+        eventPath: env.eventPath,
+        token: inputs.githubToken,
+        apiUrl: env.apiUrl,
+        runId: String(env.runId),
+        pacing: pacing(),
+        app: {
+          anthropic: anthropicFactory(inputs),
+          onLog: (level, message) => lines.push({ level, message }),
+        },
+        log,
+        ...(process.env.HANDOFF_PACING === "fast" ? { turn: { pollMs: 100, timeoutMs: 120_000 } } : {}),
+      });
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+      throw e;
+    } finally {
+      const repoUrl = `${env.serverUrl}/${env.repository}`;
+      await core.summary
+        .addRaw(
+          renderOrchestratorSummary({
+            event: env.eventName,
+            payload,
+            repoUrl,
+            lines,
+            ...(error ? { error } : {}),
+          }),
+        )
+        .write()
+        .catch((e: unknown) => core.warning(`could not write the job summary: ${String(e)}`));
+    }
     return;
   }
   await runWorkerMode(inputs, env, payload);

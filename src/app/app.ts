@@ -25,6 +25,8 @@ export interface HandoffAppOptions {
    * default true. The Actions adapter runs one event per job, side by side, and passes false.
    */
   soleWriter?: boolean;
+  /** Also receives every handler log line (the Actions adapter's job summary lists what was done). */
+  onLog?: (level: keyof Logger, message: string) => void;
 }
 
 export interface HandoffApp {
@@ -42,11 +44,15 @@ export function defaultAnthropic(): Anthropic {
   return new Anthropic({ maxRetries: ANTHROPIC_MAX_RETRIES });
 }
 
-function loggerOf(context: Context): Logger {
+function loggerOf(context: Context, onLog?: HandoffAppOptions["onLog"]): Logger {
+  const line = (level: keyof Logger, m: string) => {
+    context.log[level](m);
+    onLog?.(level, m);
+  };
   return {
-    info: (m) => context.log.info(m),
-    warn: (m) => context.log.warn(m),
-    error: (m) => context.log.error(m),
+    info: (m) => line("info", m),
+    warn: (m) => line("warn", m),
+    error: (m) => line("error", m),
   };
 }
 
@@ -62,7 +68,7 @@ export function createHandoffApp(options: HandoffAppOptions = {}): HandoffApp {
   const deps = (context: Context) => ({
     ...services,
     octokit: context.octokit as unknown as GitHubClient,
-    log: loggerOf(context),
+    log: loggerOf(context, options.onLog),
     serial,
   });
 

@@ -107,7 +107,10 @@ export async function reconcile(
   }
 
   const body = rollupText(record, plan.derived, decision, env.now().toISOString(), settings);
-  if (body !== state.rollupComment.body) await env.gw.updateComment(state.rollupComment.id, body);
+  if (body !== state.rollupComment.body) {
+    await env.gw.updateComment(state.rollupComment.id, body);
+    env.log.info(`updated the rollup on #${parent}`);
+  }
   if (env.soleWriter) RECORDED.record(env.gw.fullName, plan.derived.tasks);
   for (const notice of milestoneNotices(record, plan.derived.tasks, decision))
     await postNoticeOnce(env.gw, parent, notice.id, notice.body, state.parentComments);

@@ -53,6 +53,15 @@ describe("the orchestrator as a workflow step", () => {
     const runs = orchestratorRuns();
     expect(runs.map((r) => [r.event, r.conclusion])).toEqual([["issue_comment", "success"]]);
     expect(runs[0]?.stdout).toContain("handoff orchestrator · issue_comment.created");
+    // The run's page says what it did, with full links (a job summary does not autolink #N).
+    const summary = runs[0]?.summary ?? "";
+    expect(summary.split("\n")[0]).toMatch(
+      /^## ✅ handoff orchestrator · `issue_comment\.created` · \[issue #\d+\]\(http[^)]+\/issues\/\d+\)$/,
+    );
+    expect(summary).toContain(`[issue #${parent}](`);
+    expect(summary).toMatch(/^- created \[#\d+\]\(http[^)]+\/issues\/\d+\) for fix-duration-format$/m);
+    expect(summary).toMatch(/^- dispatched handoff-worker\.yml for \[#\d+\]/m);
+    expect(summary).toContain(`- updated the rollup on [#${parent}]`);
 
     const gh = repoClient(world);
     const subs = await subIssuesOf(gh, parent);
