@@ -6,7 +6,7 @@ import { costCeilingText } from "../core/cost-ceiling.ts";
 import type { Plan, Task } from "../core/plan.ts";
 import { taskBranch, type RollupRecord } from "../core/records.ts";
 import { renderHandoffScript } from "../core/script.ts";
-import { formatTokens, formatUsd, totalTokens } from "../core/usage.ts";
+import { formatTokens, totalTokens } from "../core/usage.ts";
 import { inDependencyOrder } from "../orchestrator/plan-command.ts";
 import { CONTEXT_FILES } from "../planner/prompt.ts";
 import { readContextFiles, RepoReader } from "../planner/repo-reader.ts";
