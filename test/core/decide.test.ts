@@ -115,7 +115,9 @@ describe("decide", () => {
       ],
     );
     const [r] = decide(snap, record(["a", "b", "c"]), SETTINGS, true).retargets;
-    expect(r?.body).toBe("Did b.\n\n<sub>`m` · 3 turns · base `main` (was stacked on #20, merged)</sub>\n\nCloses #11");
+    expect(r?.body).toBe(
+      "Did b.\n\n<sub>`m` · 3 turns · base `main` (was stacked on #20, merged)</sub>\n\nCloses #11",
+    );
   });
 
   it("names each failure once per attempt, then ready for review, then done", () => {
