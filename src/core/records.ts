@@ -100,6 +100,8 @@ export const StatusRecord = z.object({
   feedback: text(8000).optional(),
   result: WorkerResult.optional(),
   earlier: EarlierSpend.optional(),
+  /** This attempt's dispatch was lost once and sent again by `/handoff status`: not again by itself. */
+  redispatched: z.literal(true).optional(),
 });
 export type StatusRecord = z.infer<typeof StatusRecord>;
 

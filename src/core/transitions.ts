@@ -23,6 +23,21 @@ export function queued(
     base: t.base,
     ...(t.feedback ? { feedback: t.feedback } : {}),
     ...withEarlier(prev),
+    ...(prev?.redispatched && prev.state === "pending" ? { redispatched: true as const } : {}),
+  };
+}
+
+/**
+ * A queued task whose run never appeared (the dispatch was lost, or the process died between
+ * writing `queued` and dispatching): back to the scheduler to be dispatched again, once.
+ */
+export function lostDispatch(prev: StatusRecord, at: string): StatusRecord {
+  return {
+    ...prev,
+    state: "pending",
+    at,
+    reason: `dispatched again: the run of attempt ${prev.attempt} never started`,
+    redispatched: true,
   };
 }
 

@@ -499,7 +499,9 @@ export class RepoGateway {
   }
 
   /** Runs of a workflow not yet completed (first page: active runs are the newest). */
-  async activeRuns(workflow: string): Promise<{ id: number; title: string; status: string }[]> {
+  async activeRuns(
+    workflow: string,
+  ): Promise<{ id: number; title: string; status: string; event: string }[]> {
     const { data } = await this.octokit.rest.actions.listWorkflowRuns({
       ...this.ref,
       workflow_id: workflow,
@@ -507,7 +509,7 @@ export class RepoGateway {
     });
     return data.workflow_runs
       .filter((r) => r.status !== "completed")
-      .map((r) => ({ id: r.id, title: r.display_title, status: r.status ?? "queued" }));
+      .map((r) => ({ id: r.id, title: r.display_title, status: r.status ?? "queued", event: r.event }));
   }
 
   async cancelRun(run_id: number): Promise<boolean> {

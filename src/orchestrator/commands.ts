@@ -7,7 +7,7 @@ import type { RepoGateway } from "../github/gateway.ts";
 import { encodeMarker } from "../core/markers.ts";
 import { findRollup, readParentState, type ParentState } from "../github/snapshot.ts";
 import { startWorker } from "../store/dispatch.ts";
-import { cancelled as cancelledRecord, requeued } from "../core/transitions.ts";
+import { cancelled as cancelledRecord, lostDispatch, requeued } from "../core/transitions.ts";
 import type { OrchestratorEnv } from "../store/env.ts";
 import { postClaim } from "../store/claim.ts";
 import { materialize } from "./materialize.ts";
@@ -15,6 +15,7 @@ import { reconcile, type ReconcileResult } from "../store/reconcile.ts";
 import { writeStatus } from "../store/status-writer.ts";
 import { derivePlan } from "../core/state.ts";
 import { issueOfRunTitle, parseTaskBranch } from "../core/names.ts";
+import { hasActiveRun, queuedTooLong, type ActiveRun } from "../core/stuck.ts";
 
 export type CommandReply = { reply?: string; result?: ReconcileResult };
 
@@ -122,7 +123,46 @@ export async function commandStatus(
     loaded = await restoreRollup(env, parent, state, by);
   }
   if (!loaded) return { reply: NO_PLAN };
-  return { result: await finishAndReconcile(env, parent, loaded, loaded.record, true, true) };
+  const redispatched = await requeueLostDispatches(env, loaded);
+  return {
+    result: await finishAndReconcile(env, parent, loaded, loaded.record, true, redispatched === 0),
+  };
+}
+
+/**
+ * The worker runs handoff dispatched that have not completed, with the issue each names. Runs a
+ * label started are left out: handoff's own labels start runs its workflow's `if:` skips.
+ */
+async function activeWorkerRuns(env: OrchestratorEnv): Promise<ActiveRun[]> {
+  return (await env.gw.activeRuns(env.config.worker.workflow))
+    .filter((r) => r.event === "workflow_dispatch")
+    .map((r) => ({ id: r.id, issue: issueOfRunTitle(r.title) }));
+}
+
+/**
+ * Queued tasks whose run never started go back to the scheduler, which dispatches them again
+ * (once: a second loss waits for a person's `/handoff retry`). Returns how many.
+ */
+async function requeueLostDispatches(env: OrchestratorEnv, loaded: Loaded): Promise<number> {
+  const status = (t: TaskRecord) => statusOfTask(loaded, t).record;
+  const suspects = queuedTooLong(loaded.tasks, status, env.now().toISOString());
+  if (!suspects.length) return 0;
+  const active = await activeWorkerRuns(env);
+  let n = 0;
+  for (const task of suspects) {
+    const { record, commentId } = statusOfTask(loaded, task);
+    if (!record || hasActiveRun(task, active)) continue;
+    await writeStatus(
+      env.gw,
+      task.issue!,
+      loaded.record.parent,
+      lostDispatch(record, env.now().toISOString()),
+      commentId,
+    );
+    env.log.info(`#${task.issue} (${task.key}) was queued with no run: dispatching it again`);
+    n++;
+  }
+  return n;
 }
 
 export async function commandGo(env: OrchestratorEnv, parent: number): Promise<CommandReply> {
@@ -152,9 +192,15 @@ export async function commandRetry(
       return {
         reply: `No task ${target.type === "issue" ? `#${target.number}` : `\`${target.key}\``} in this plan.`,
       };
-    if (!RETRYABLE.has(task.state))
+    if (task.state === "queued" || task.state === "running") {
+      // Stuck in flight with no run (a lost dispatch, a crash): a retry is the way out.
+      if (hasActiveRun(task, await activeWorkerRuns(env)))
+        return {
+          reply: `${describe(task)} is ${stateWord(task.state)} and its worker run is still going. To start it over, comment \`/handoff cancel ${task.key}\` and then \`/handoff retry ${task.key}\`.`,
+        };
+    } else if (!RETRYABLE.has(task.state))
       return {
-        reply: `${describe(task)} is ${stateWord(task.state)}; only failed or cancelled tasks can be retried.`,
+        reply: `${describe(task)} is ${stateWord(task.state)}; only failed, cancelled, or stuck (queued or running with no worker run) tasks can be retried.`,
       };
     chosen = [task];
   }

@@ -3,10 +3,12 @@
 // Every assertion reads GitHub back through the API.
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/markers.ts";
+import { renderStatusComment } from "../../src/core/status.ts";
 import { cloneWorkspace } from "../world/github/index.ts";
 import { startWorld, type World, type WorldOptions } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import {
+  appClient,
   botNotes,
   comment,
   commentsOf,
@@ -365,6 +367,67 @@ describe("/handoff cancel", () => {
     );
     expect((await statusOf(gh, subs[DURATION]!)).record.state).toBe("succeeded");
     expect(world.gh.violations()).toEqual([]);
+  });
+});
+
+describe("a task stuck queued with no worker run (the App died between writing `queued` and dispatching)", () => {
+  /** The state such a crash leaves: the plan approved, a `queued` status 20 minutes old, no run. */
+  async function stuckPlan() {
+    await start();
+    const { parent, subs } = await planSample("/handoff plan");
+    const at = new Date(Date.now() - 20 * 60_000).toISOString();
+    await appClient(world).rest.issues.createComment({
+      ...REPO,
+      issue_number: subs[ROUNDING]!,
+      body: renderStatusComment({
+        parent,
+        record: { v: 1, key: ROUNDING, state: "queued", attempt: 1, at, base: "main" },
+      }),
+    });
+    await comment(world, parent, "/handoff go");
+    // Only the other ready task starts: the stuck one looks in flight.
+    expect(dispatches(world).map((d) => d.issue)).toEqual([subs[DURATION]]);
+    return { parent, subs, gh: repoClient(world) };
+  }
+  const replyTo = async (parent: number, c: { id: number }) =>
+    (await botNotes(repoClient(world), parent)).find(
+      (n) => (decodeMarker(n.body, "notice") as { id?: string } | undefined)?.id === `reply:${c.id}`,
+    )?.body ?? "";
+
+  it("/handoff retry accepts it and dispatches it", async () => {
+    const { parent, subs, gh } = await stuckPlan();
+    const retry = await comment(world, parent, `/handoff retry ${ROUNDING}`);
+    expect(await replyTo(parent, retry)).not.toContain("can be retried");
+    expect(dispatches(world).slice(1)).toEqual([
+      { issue: subs[ROUNDING], base: "main", actor: "handoff[bot]" },
+    ]);
+    expect((await statusOf(gh, subs[ROUNDING]!)).record).toMatchObject({ state: "queued", attempt: 2 });
+    expect(world.gh.violations()).toEqual([]);
+  });
+
+  it("/handoff status dispatches it again, once", async () => {
+    const { parent, subs, gh } = await stuckPlan();
+    await comment(world, parent, "/handoff status");
+    expect(dispatches(world).slice(1)).toEqual([
+      { issue: subs[ROUNDING], base: "main", actor: "handoff[bot]" },
+    ]);
+    expect((await statusOf(gh, subs[ROUNDING]!)).record).toMatchObject({
+      state: "queued",
+      redispatched: true,
+    });
+    // Its run exists now: another status dispatches nothing more.
+    await comment(world, parent, "/handoff status");
+    expect(dispatches(world)).toHaveLength(2);
+    expect(world.gh.violations()).toEqual([]);
+  });
+
+  it("a retry while the task's run is still going says how to start over instead", async () => {
+    const { parent, subs } = await stuckPlan();
+    const retry = await comment(world, parent, `/handoff retry ${DURATION}`);
+    expect(await replyTo(parent, retry)).toContain(
+      `\`/handoff cancel ${DURATION}\` and then \`/handoff retry ${DURATION}\``,
+    );
+    expect(dispatches(world).map((d) => d.issue)).toEqual([subs[DURATION]]);
   });
 });
 
