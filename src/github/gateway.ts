@@ -7,7 +7,7 @@ import { conditionalGet, conditionalPages, PROCESS_CACHE, type ConditionalCache 
 /** Features an older GitHub Enterprise Server lacks, which handoff does without. */
 export type MissingFeature = "sub-issues" | "issue dependencies" | "run details";
 
-export type GitHubClient = Pick<Octokit, "rest" | "paginate" | "request">;
+export type GitHubClient = Pick<Octokit, "rest" | "paginate" | "request" | "graphql">;
 
 export interface RepoRef {
   owner: string;
@@ -40,6 +40,8 @@ export interface CommentData {
 
 export interface PullData {
   number: number;
+  /** GraphQL node id: what GraphQL mutations take. */
+  nodeId: string;
   url: string;
   headRef: string;
   headSha: string;
@@ -96,6 +98,7 @@ function toIssue(i: RawIssue): IssueData {
 
 type RawPull = {
   number: number;
+  node_id: string;
   html_url: string;
   head: { ref: string; sha: string; repo: { full_name: string } | null };
   base: { ref: string; repo: { full_name: string } };
@@ -111,6 +114,7 @@ type RawPull = {
 function toPull(p: RawPull): PullData {
   return {
     number: p.number,
+    nodeId: p.node_id,
     url: p.html_url,
     headRef: p.head.ref,
     headSha: p.head.sha,
@@ -461,6 +465,14 @@ export class RepoGateway {
   }): Promise<PullData> {
     const { data } = await this.octokit.rest.pulls.create({ ...this.ref, ...input });
     return toPull(data as RawPull);
+  }
+
+  /** A draft PR whose work now passes becomes ready for review (REST cannot do this; GraphQL can). */
+  async markReadyForReview(nodeId: string): Promise<void> {
+    await this.octokit.graphql(
+      `mutation ($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }`,
+      { id: nodeId },
+    );
   }
 
   async updatePull(

@@ -246,7 +246,9 @@ describe("the worker action", () => {
 
     const pulls = await pullsFor(branch);
     expect(pulls).toHaveLength(1);
-    expect(pulls[0]).toMatchObject({ title: task.title });
+    // The first attempt opened it as a draft; the passing retry makes it ready for review (GraphQL).
+    expect(pulls[0]).toMatchObject({ title: task.title, draft: false });
+    expect(world.gh.webhooks({ event: "pull_request", action: "ready_for_review" })).toHaveLength(1);
     expect(pulls[0]?.body).toContain("Fixed on the second try.");
     expect(bareGit("rev-list", "--count", `main..${branch}`).trim()).toBe("2");
     // The second session was told what the first left on the branch.

@@ -378,6 +378,8 @@ async function openOrUpdatePull(
     if (!open) throw e;
     const { title, body, base } = input;
     await gw.updatePull(open.number, { title, body, ...(open.baseRef !== base ? { base } : {}) });
+    // A failed attempt opened it as a draft; this one passes, so it is ready for review.
+    if (open.draft && !input.draft) await gw.markReadyForReview(open.nodeId);
     return { number: open.number, url: open.url };
   }
 }

@@ -13,6 +13,7 @@ import { SECONDARY_RATE_LIMIT_MESSAGE, type SecondaryRateLimit } from "./limits.
 import type { Actor, RepoState } from "./model.ts";
 import type { Actions } from "./ops/actions.ts";
 import { authorize } from "./access.ts";
+import { executeGraphql } from "./graphql.ts";
 import { CONTENT_CREATING } from "./policy.ts";
 import type { CallRecord, Violation, ViolationKind } from "./records.ts";
 import { missingFeature, type ServerFeatures } from "./server-profile.ts";
@@ -138,6 +139,34 @@ export function createPipeline(deps: PipelineDeps) {
             record("invalid-request", "Problems parsing JSON");
             return { status, body: new ApiError(400, "Problems parsing JSON").body() };
           }
+        }
+        if (path === "/graphql" || path === "/api/graphql") {
+          if (method !== "post") {
+            status = 404;
+            return { status, body: new ApiError(404, "Not Found").body() };
+          }
+          const who = authenticate(store, req.headers.authorization, store.now().getTime());
+          if (who instanceof ApiError || who.kind === "anonymous" || who.kind === "app") {
+            status = 401;
+            record("unauthorized", "GraphQL needs a user, installation or workflow token");
+            return {
+              status,
+              body: new ApiError(401, "This endpoint requires you to be authenticated.").body(),
+            };
+          }
+          actor = who;
+          const key = actorLabel(store, actor) ?? "anonymous";
+          const rate = deps.primary.consume(key, false);
+          Object.assign(headers, deps.primary.headers(rate));
+          if (rate.exceeded) {
+            status = 403;
+            return { status, body: new ApiError(403, `API rate limit exceeded for ${key}.`).body() };
+          }
+          rateActor = key;
+          const out = await executeGraphql(core, actor, requestBody);
+          if (out.violation) record(out.violation.kind, out.violation.message);
+          status = out.status;
+          return { status, body: out.body };
         }
         // `GET .../contents/` (the root) has an empty {path}; route it as ".".
         const routed = foldMultiSegment(
