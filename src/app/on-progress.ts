@@ -2,11 +2,12 @@
 // finished; a sub-issue closed or reopened. Each finds the parent issue and reconciles it. Events
 // that cannot change anything return before anything is read, the configuration included.
 import { decodeMarker } from "../core/markers.ts";
-import { issueOfRunTitle, parseTaskBranch } from "../core/names.ts";
+import { issueOfRunTitle, parseTaskBranch, taskBranch } from "../core/names.ts";
+import { WorkerResult } from "../core/records.ts";
 import { readTaskMarker } from "../core/task-marker.ts";
-import { runEndedSilently } from "../core/transitions.ts";
+import { finished, runEndedSilently } from "../core/transitions.ts";
 import type { GitHubClient } from "../github/gateway.ts";
-import { findStatus, knownParentOf } from "../github/snapshot.ts";
+import { findStatus, isBot, knownParentOf } from "../github/snapshot.ts";
 import type { Logger, OrchestratorEnv } from "../store/env.ts";
 import { reconcile } from "../store/reconcile.ts";
 import { FINISHED_STATES, RECORDED } from "../store/recorded.ts";
@@ -161,12 +162,29 @@ async function recordSilentEnd(
     created < Date.parse(status?.record.at ?? "") - CLOCK_SKEW_MS;
   const sameRun = status?.record.runId === run.id || (status?.record.runId === undefined && !earlierRun);
   if (status && stale && sameRun) {
-    const ended = runEndedSilently(status.record, {
-      id: run.id,
-      url: run.html_url,
-      conclusion: run.conclusion,
-      at: env.now().toISOString(),
-    });
+    const at = env.now().toISOString();
+    // The worker may have opened its PR and then failed to write its last status: its PR's result
+    // (of this very run) is the report.
+    const reported = await resultOnPull(env, parent, status.record.key, run.id);
+    const ended = reported
+      ? finished(status.record, { result: reported.result, at, prNumber: reported.pr })
+      : runEndedSilently(status.record, { id: run.id, url: run.html_url, conclusion: run.conclusion, at });
     await writeStatus(env.gw, issueNumber, parent, ended, status.comment.id);
   }
+}
+
+/** The result a bot-written open PR on the task's branch carries for this run, if any. */
+async function resultOnPull(
+  env: OrchestratorEnv,
+  parent: number,
+  key: string,
+  runId: number,
+): Promise<{ result: WorkerResult; pr: number } | undefined> {
+  const branch = taskBranch(env.config.branches.prefix, parent, key);
+  for (const pr of await env.gw.pullsForBranch(branch)) {
+    if (pr.state !== "open" || !isBot(pr.author)) continue;
+    const parsed = WorkerResult.safeParse(decodeMarker(pr.body, "result"));
+    if (parsed.success && parsed.data.runId === runId) return { result: parsed.data, pr: pr.number };
+  }
+  return undefined;
 }

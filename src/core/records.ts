@@ -65,6 +65,8 @@ export const WorkerResult = z.object({
   usage: Usage,
   costUsd: z.number().nonnegative().optional(),
   error: z.string().max(2000).optional(),
+  /** The workflow run that produced it: lets a result on the PR stand in for a status write that failed. */
+  runId: z.number().int().optional(),
 });
 export type WorkerResult = z.infer<typeof WorkerResult>;
 

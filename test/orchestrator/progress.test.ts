@@ -3,10 +3,15 @@
 // resumes it), and runs that say nothing about a task. No runner: the tests play the workers.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/markers.ts";
+import { renderPullBody } from "../../src/core/pull-body.ts";
+import type { WorkerResult } from "../../src/core/records.ts";
+import { renderStatusComment } from "../../src/core/status.ts";
+import { cloneWorkspace } from "../world/github/index.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import {
   REPO,
+  appClient,
   botNotes,
   comment,
   dispatches,
@@ -172,6 +177,73 @@ describe("a worker run that fails before reporting", () => {
     expect(rollup.row(ROUNDING)).toContain("⛔ cancelled");
     expect(rollup.row(INVOICE)).toContain("🚧 blocked");
     expect(await failureNotices(parent)).toHaveLength(0); // a person did it; no alarm
+    expect(world.gh.violations()).toEqual([]);
+  });
+});
+
+describe("a worker whose last status write failed", () => {
+  it("the result its PR carries for that very run stands: PR open, not 'ended before reporting'", async () => {
+    const { parent, subs } = await planSample();
+    const app = appClient(world);
+    const gh = repoClient(world);
+    const issue = subs[ROUNDING]!;
+    const run = runFor(world, issue);
+    // The worker took the task and opened its PR...
+    const { comment: statusComment, record } = await statusOf(app, issue);
+    await app.rest.issues.updateComment({
+      ...REPO,
+      comment_id: statusComment.id,
+      body: renderStatusComment({ parent, record: { ...record, state: "running", runId: run.id } }),
+    });
+    const branch = `handoff/${parent}-${ROUNDING}`;
+    const ws = await cloneWorkspace(world.repo.cloneUrl);
+    try {
+      await ws.write({ "notes/rounding.md": "rounded\n" });
+      await ws.commit("Round discounts");
+      await ws.push(branch);
+    } finally {
+      await ws.remove();
+    }
+    const result: WorkerResult = {
+      v: 1,
+      key: ROUNDING,
+      outcome: "succeeded",
+      stopReason: "finished",
+      summary: "Rounded.",
+      changes: "",
+      verification: "",
+      followUps: [],
+      learnings: [],
+      acceptance: [],
+      filesChanged: ["notes/rounding.md"],
+      model: "claude-sonnet-4-6",
+      turns: 2,
+      usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      runId: run.id,
+    };
+    const body = renderPullBody({ result, issue, parent, manualChecks: [], base: "main" });
+    const { data: pr } = await app.rest.pulls.create({
+      ...REPO,
+      title: "Round",
+      head: branch,
+      base: "main",
+      body,
+    });
+    await world.idle();
+    // ...then its last status write failed past its retries, and the run ended failed.
+    world.gh.completeRun(run.id, { conclusion: "failure" });
+    await world.idle();
+
+    expect((await statusOf(gh, issue)).record).toMatchObject({
+      state: "succeeded",
+      prNumber: pr.number,
+      result: { runId: run.id, summary: "Rounded." },
+    });
+    const rollup = await rollupOf(gh, parent);
+    expect(rollup.row(ROUNDING)).toContain("👀 PR open");
+    expect(await failureNotices(parent)).toHaveLength(0);
+    // Its dependent starts, stacked on the branch, as after any PR.
+    expect(dispatches(world).at(-1)).toEqual({ issue: subs[INVOICE], base: branch, actor: "handoff[bot]" });
     expect(world.gh.violations()).toEqual([]);
   });
 });

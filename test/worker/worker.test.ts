@@ -124,6 +124,7 @@ describe("the worker action", () => {
       stopReason: "finished",
       filesChanged: ["src/cart.ts"],
       turns: 4,
+      runId: run.id, // so the App can take it as the report if the last status write fails
     });
     expect(result.acceptance).toMatchObject([
       { passed: true, exitCode: 0, command: task.acceptance[0]?.command },

@@ -299,7 +299,10 @@ export async function runWorker(deps: WorkerDeps, req: WorkerRequest): Promise<W
       await git.revertProtected(base, smuggled);
     }
     const filesChanged = await git.filesChangedSince(base);
-    result = buildResult({ task, model, budget }, session, filesChanged, agent.redact);
+    result = {
+      ...buildResult({ task, model, budget }, session, filesChanged, agent.redact),
+      runId: deps.run.id,
+    };
 
     if (filesChanged.length) {
       await group("handoff: push and open the pull request", async () => {
