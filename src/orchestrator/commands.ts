@@ -11,6 +11,7 @@ import { cancelled as cancelledRecord, lostDispatch, requeued } from "../core/tr
 import type { OrchestratorEnv } from "../store/env.ts";
 import { postClaim } from "../store/claim.ts";
 import { materialize } from "./materialize.ts";
+import { isPlanningClaim, planningAbandoned } from "./plan-command.ts";
 import { reconcile, type ReconcileResult } from "../store/reconcile.ts";
 import { writeStatus } from "../store/status-writer.ts";
 import { derivePlan } from "../core/state.ts";
@@ -123,6 +124,14 @@ export async function commandStatus(
     loaded = await restoreRollup(env, parent, state, by);
   }
   if (!loaded) return { reply: NO_PLAN };
+  if (isPlanningClaim(loaded.record)) {
+    const who = `@${loaded.record.trigger.author}`;
+    return {
+      reply: planningAbandoned(env, loaded.record)
+        ? `The planning ${who} asked for was interrupted before it saved a plan (the orchestrator stopped). Comment \`/handoff\` to plan again.`
+        : `handoff is still planning this issue (asked for by ${who}); the rollup appears above when it is done.`,
+    };
+  }
   const redispatched = await requeueLostDispatches(env, loaded);
   return {
     result: await finishAndReconcile(env, parent, loaded, loaded.record, true, redispatched === 0),

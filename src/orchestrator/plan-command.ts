@@ -45,6 +45,24 @@ function placeholderBody(record: RollupRecord): string {
   return `${encodeMarker("rollup", record)}\n## 🧭 handoff is planning\n\nExploring the repository to split this issue into handoff scripts (requested by @${record.trigger.author}). This comment becomes the plan's rollup.`;
 }
 
+/** A claim that holds no plan yet: planning is under way, or died before it saved one. */
+export function isPlanningClaim(record: RollupRecord): boolean {
+  return record.tasks.length === 0 && record.pending.length === 0 && record.planner === undefined;
+}
+
+/**
+ * Whether a planning claim was left by a process that died. The App server handles a plan's events
+ * one at a time (serialized per issue), so a claim it finds is never one it is still working on.
+ * Elsewhere (Actions jobs side by side) the claim is abandoned once it is older than any planning
+ * session can run.
+ */
+export function planningAbandoned(env: OrchestratorEnv, record: RollupRecord): boolean {
+  if (!isPlanningClaim(record)) return false;
+  if (env.soleWriter) return true;
+  const age = Date.parse(env.now().toISOString()) - Date.parse(record.createdAt);
+  return Number.isFinite(age) && age > (env.config.limits.planner.timeoutMinutes + 5) * 60_000;
+}
+
 async function resume(
   env: OrchestratorEnv,
   parent: number,
@@ -124,7 +142,9 @@ export async function handlePlanCommand(
   if (comments.some((c) => noticeIdOf(c) === failedNoticeId(input.trigger.id)))
     return { outcome: "already-failed" };
   const existing = findRollup(comments, parent); // comments come oldest first: the oldest rollup
-  if (existing) {
+  // A claim whose planning died with its process (killed, redeployed): planned again in its place.
+  const takeover = existing && planningAbandoned(env, existing.record) ? existing.comment : undefined;
+  if (existing && !takeover) {
     if (existing.record.trigger.commentId === input.trigger.id) return resume(env, parent, existing);
     // On an issue `/handoff fix …` is instructions (see core/commands.ts); on a planned issue it
     // almost always means "revise a task's PR", so say where that command works.
@@ -168,19 +188,26 @@ export async function handlePlanCommand(
     tasks: [],
     pending: [],
   };
-  const claimed = await postClaim(
-    gw,
-    parent,
-    placeholderBody(claim),
-    (c) => findRollup([c], parent) !== undefined,
-  );
-  if (!claimed.won) {
-    env.log.info(
-      `#${parent}: another delivery is already planning (comment ${claimed.winner.id}); standing down`,
+  let placeholder: CommentData;
+  if (takeover) {
+    await gw.updateComment(takeover.id, placeholderBody(claim));
+    env.log.info(`#${parent}: an earlier planning was interrupted before it saved a plan; planning again`);
+    placeholder = takeover;
+  } else {
+    const claimed = await postClaim(
+      gw,
+      parent,
+      placeholderBody(claim),
+      (c) => findRollup([c], parent) !== undefined,
     );
-    return { outcome: "duplicate" };
+    if (!claimed.won) {
+      env.log.info(
+        `#${parent}: another delivery is already planning (comment ${claimed.winner.id}); standing down`,
+      );
+      return { outcome: "duplicate" };
+    }
+    placeholder = claimed.comment;
   }
-  const placeholder = claimed.comment;
 
   const reader = new RepoReader(gw, env.baseBranch);
   let outcome: PlanOutcome;

@@ -2,7 +2,7 @@
 // from GitHub and finishing an interrupted plan), cancel and retry, help, and fix on a handoff PR.
 // Every assertion reads GitHub back through the API.
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeMarker } from "../../src/core/markers.ts";
+import { decodeMarker, encodeMarker } from "../../src/core/markers.ts";
 import { renderStatusComment } from "../../src/core/status.ts";
 import { cloneWorkspace } from "../world/github/index.ts";
 import { startWorld, type World, type WorldOptions } from "../world/index.ts";
@@ -367,6 +367,67 @@ describe("/handoff cancel", () => {
     );
     expect((await statusOf(gh, subs[DURATION]!)).record.state).toBe("succeeded");
     expect(world.gh.violations()).toEqual([]);
+  });
+});
+
+describe("planning interrupted (the App killed while the planner ran)", () => {
+  /** What a killed App leaves: alice's `/handoff`, and its "planning" claim holding no plan. */
+  async function interruptedPlanning() {
+    await start();
+    world.gh.setWebhookSink(undefined); // the App is down
+    const parent = await openIssue(world, ISSUE);
+    const trigger = await comment(world, parent, "/handoff");
+    const claim = {
+      v: 1,
+      parent,
+      summary: "",
+      trigger: { commentId: trigger.id, author: "alice" },
+      approved: true,
+      cancelled: false,
+      createdAt: new Date().toISOString(),
+      tasks: [],
+      pending: [],
+    };
+    const placeholder = (
+      await appClient(world).rest.issues.createComment({
+        ...REPO,
+        issue_number: parent,
+        body: `${encodeMarker("rollup", claim)}\n## 🧭 handoff is planning`,
+      })
+    ).data;
+    world.gh.setWebhookSink(world.webhooks!.sink); // a new App process starts
+    const delivery = world.gh
+      .webhooks({ event: "issue_comment", action: "created" })
+      .find((d) => (d.payload.comment as { id: number }).id === trigger.id)!;
+    return { parent, trigger, placeholder, payload: delivery.payload };
+  }
+
+  it("the /handoff delivered again to a new process plans in the claim's place", async () => {
+    const { parent, placeholder, payload } = await interruptedPlanning();
+    await world.webhooks!.send("issue_comment", payload);
+    await world.idle();
+    const gh = repoClient(world);
+    expect(Object.keys(await subIssueByKey(gh, parent))).toHaveLength(3);
+    const rollups = await rollupComments(gh, parent);
+    expect(rollups.map((c) => c.id)).toEqual([placeholder.id]); // the claim became the rollup
+    expect((await rollupOf(gh, parent)).record.tasks).toHaveLength(3);
+    expect(dispatches(world)).toHaveLength(2);
+    expect(world.gh.violations()).toEqual([]);
+  });
+
+  it("/handoff status says planning was interrupted and how to plan again, and a new /handoff does", async () => {
+    const { parent } = await interruptedPlanning();
+    const status = await comment(world, parent, "/handoff status");
+    const gh = repoClient(world);
+    const reply = (await botNotes(gh, parent)).find(
+      (n) => (decodeMarker(n.body, "notice") as { id?: string } | undefined)?.id === `reply:${status.id}`,
+    );
+    expect(reply?.body).toContain("was interrupted before it saved a plan");
+    expect(reply?.body).toContain("Comment `/handoff` to plan again.");
+    await comment(world, parent, "/handoff");
+    expect(Object.keys(await subIssueByKey(gh, parent))).toHaveLength(3);
+    expect(await rollupComments(gh, parent)).toHaveLength(1);
+    expect(dispatches(world)).toHaveLength(2);
   });
 });
 
