@@ -17,15 +17,15 @@ Commands:
       --max-turns N, --max-tokens N, --max-cost USD, --timeout-minutes N   per-session budgets
       --script <file.md>       run one hand-written handoff script instead of a plan
   status [<plan-id>]           The rollup: in the terminal, rollup.md and index.html
-  publish <plan-id> --issue N  Post the plan to GitHub as sub-issues of issue N, with its rollup
-  pull <N>                     Fetch the plan of GitHub issue N to run it here
-      --repo owner/name        (publish, pull) the GitHub repository; default: the origin remote
-  clean [<plan-id>]            Remove worktrees and branches of finished or cancelled plans
+  retry [<plan-id>] [<key>]    Put a failed or cancelled task (default: every one) back to waiting;
+                               the next \`handoff run\` works it again on its branch
+  clean [<plan-id>]            Remove worktrees and branches of finished or cancelled plans (all
+                               plans by default); work not in the base branch is kept
       --force                  also unfinished plans and unmerged work
   help                         This text
 
-Environment: ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL) for the model; GITHUB_TOKEN (and
-GITHUB_API_URL) for publish and pull. .github/handoff.yml applies as on GitHub.
+Environment: ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL) for the model. .github/handoff.yml applies
+as on GitHub.
 `;
 
 export interface CliArgs {

@@ -7,6 +7,8 @@ import { UsageError } from "../local/repo.ts";
 import { runPlan } from "../local/run.ts";
 import { runScript } from "../local/script-run.ts";
 import { statusCommand } from "../local/status.ts";
+import { cleanCommand } from "../local/clean.ts";
+import { retryCommand } from "../local/retry.ts";
 import { ArgsError, parseCliArgs, USAGE, type CliArgs } from "./args.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -63,6 +65,11 @@ async function dispatch(args: CliArgs, opts: CliOptions): Promise<number> {
     }
     case "status":
       return statusCommand(env, args.positionals[0]);
+    case "retry":
+      return retryCommand(env, args.positionals);
+    case "clean":
+      if (args.positionals.length > 1) throw new UsageError("give at most one plan id.");
+      return cleanCommand(env, args.positionals[0], args.force);
     default:
       throw new ArgsError(`unknown command \`${args.command}\``);
   }

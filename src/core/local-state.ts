@@ -17,8 +17,8 @@ export interface LocalTaskInput {
   /** The parsed script, or why it does not parse. */
   script: { ok: true; task: Task } | { ok: false; errors: string[] };
   status?: StatusRecord;
-  /** The newest commit on the task branch holding this task's result. */
-  commit?: { sha: string; result: WorkerResult; inBase: boolean };
+  /** The newest commit on the task branch holding this task's result (`at`: its commit time). */
+  commit?: { sha: string; result: WorkerResult; inBase: boolean; at?: string };
 }
 
 export interface LocalPlanInput {
@@ -36,8 +36,16 @@ export interface LocalDerived {
   problems: string[];
 }
 
+/** A failed attempt's commit that a later retry (`handoff retry`, then its new run) supersedes. */
+function retriedSince(t: LocalTaskInput): boolean {
+  const { commit, status } = t;
+  if (!commit || commit.result.outcome !== "failed" || !commit.at || !status) return false;
+  if (!["pending", "queued", "running"].includes(status.state)) return false;
+  return Date.parse(status.at) >= Date.parse(commit.at);
+}
+
 function stateOf(t: LocalTaskInput, runnerAlive: boolean): Pick<TaskRecord, "state" | "reason"> {
-  if (t.commit) {
+  if (t.commit && !retriedSince(t)) {
     if (t.commit.result.outcome === "failed")
       return { state: "failed", reason: t.commit.result.error ?? "the task failed" };
     return { state: t.commit.inBase ? "merged" : "pr_open" };
@@ -79,7 +87,7 @@ export function deriveLocalPlan(input: LocalPlanInput): LocalDerived {
       branch: taskBranch(input.branchPrefix, input.record.parent, t.key),
       model: task.model,
       attempt: t.status?.attempt ?? 0,
-      result: t.commit?.result ?? t.status?.result,
+      result: retriedSince(t) ? t.status?.result : (t.commit?.result ?? t.status?.result),
       ...(reason ? { reason } : {}),
       ...(t.status?.earlier ? { earlier: t.status.earlier } : {}),
     });

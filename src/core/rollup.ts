@@ -43,6 +43,11 @@ export interface RollupInput {
   maxChars?: number;
   /** The plan's limits: an unapproved plan shows the most it can cost. */
   budget?: { workerMaxCostUsd: number; maxPlanCostUsd: number };
+  /**
+   * How a person retries failed work, for `failed` or one task key: a comment on GitHub (default),
+   * a command in local mode.
+   */
+  retryHint?: (target: string) => string;
   /** Other words for some statuses: a local plan (`handoff status`) says "done" where GitHub says "merged". */
   words?: Partial<Record<DisplayStatus, { emoji: string; word: string }>>;
 }
@@ -179,13 +184,10 @@ function banners(v: View): string[] {
     const more = failed.length > MAX_BANNER_TASKS ? `; and ${failed.length - MAX_BANNER_TASKS} more` : "";
     const blocked = v.count("blocked");
     const behind = blocked ? ` ${blocked} blocked behind ${failed.length === 1 ? "it" : "them"}.` : "";
-    const retry =
-      failed.length === 1 ? `/handoff retry ${(failed[0] as TaskView).task.key}` : "/handoff retry failed";
+    const target = failed.length === 1 ? (failed[0] as TaskView).task.key : "failed";
+    const hint = (v.input.retryHint ?? githubRetryHint)(target);
     out.push(
-      callout(
-        "CAUTION",
-        `**${plural(failed.length, "task")} failed:** ${listed}${more}.${behind} Comment ${codeSpan(retry)} to run again.`,
-      ),
+      callout("CAUTION", `**${plural(failed.length, "task")} failed:** ${listed}${more}.${behind} ${hint}`),
     );
   }
   const unverified = v.tasks.filter(
@@ -221,6 +223,8 @@ function banners(v: View): string[] {
   }
   return out;
 }
+
+const githubRetryHint = (target: string) => `Comment ${codeSpan(`/handoff retry ${target}`)} to run again.`;
 
 function header(v: View): string {
   const { record } = v.input;

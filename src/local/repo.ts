@@ -64,20 +64,30 @@ export class LocalRepo implements TreeSource {
   }
 
   /** Commits on `branch` that carry handoff's result for `key`, newest first (at most MAX_LOG looked at). */
-  async resultCommits(branch: string, key: string): Promise<{ sha: string; result: WorkerResult }[]> {
+  /** Commits on the branch holding this task's result, newest first, with their commit time. */
+  async resultCommits(
+    branch: string,
+    key: string,
+  ): Promise<{ sha: string; at: string; result: WorkerResult }[]> {
     if (!(await this.branchExists(branch))) return [];
     const out = await this.git.run([
       "log",
       `-n${MAX_LOG}`,
-      `--format=%H${FIELD_SEP}%B${RECORD_SEP}`,
+      `--format=%H${FIELD_SEP}%ct${FIELD_SEP}%B${RECORD_SEP}`,
       `refs/heads/${branch}`,
       "--",
     ]);
-    const found: { sha: string; result: WorkerResult }[] = [];
+    const found: { sha: string; at: string; result: WorkerResult }[] = [];
     for (const record of out.split(RECORD_SEP)) {
-      const [sha, body] = record.trim().split(FIELD_SEP) as [string, string | undefined];
+      const [sha, seconds, body] = record.trim().split(FIELD_SEP) as [
+        string,
+        string | undefined,
+        string | undefined,
+      ];
       const parsed = WorkerResult.safeParse(decodeMarker(body, "result"));
-      if (sha && parsed.success && parsed.data.key === key) found.push({ sha, result: parsed.data });
+      const ms = Number(seconds) * 1000;
+      if (sha && parsed.success && parsed.data.key === key && Number.isFinite(ms))
+        found.push({ sha, at: new Date(ms).toISOString(), result: parsed.data });
     }
     return found;
   }

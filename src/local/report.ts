@@ -12,6 +12,7 @@ import type { Decision } from "../core/schedule.ts";
 import { formatTokens, formatUsd, totalTokens } from "../core/usage.ts";
 import { createMarkdownRenderer, escapeHtml } from "../../scripts/demo/html-markdown.ts";
 import { flowLines, parseFlowchart } from "../../scripts/demo/mermaid-text.ts";
+import { codeSpan } from "../core/text.ts";
 import { PAGE_CSS } from "../../scripts/demo/page-style.ts";
 import type { LocalEnv } from "./env.ts";
 import type { LocalState } from "./state.ts";
@@ -50,6 +51,8 @@ export function renderLocalRollup(state: LocalState, given: Decision | undefined
     commandsHint: false,
     problems: state.derived.problems,
     words: LOCAL_WORDS,
+    retryHint: (target) =>
+      `Run ${codeSpan(`handoff retry ${state.id}${target === "failed" ? "" : ` ${target}`}`)}, then ${codeSpan(`handoff run ${state.id}`)}.`,
   });
 }
 
