@@ -5,6 +5,7 @@ import path from "node:path";
 import { parseDemoArgs, USAGE, type DemoArgs } from "./args.ts";
 import { EXIT, type Context } from "./context.ts";
 import { runFlow } from "./flow.ts";
+import { runLocalFlow } from "./local.ts";
 import { makeStyle } from "./term.ts";
 import type { LiveModel } from "./world.ts";
 
@@ -76,7 +77,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     options.signal?.addEventListener("abort", () => resolve(EXIT.interrupted), { once: true });
   });
   const started = performance.now();
-  const run = runFlow(ctx, started).catch((e: unknown) => {
+  const run = (args.local ? runLocalFlow(ctx, started) : runFlow(ctx, started)).catch((e: unknown) => {
     fail(ctx, e);
     return EXIT.incomplete;
   });

@@ -201,3 +201,24 @@ describe("the demo page's markdown", () => {
     expect(render("> [!TIP]\n> **Done**")).toContain('<div class="markdown-alert markdown-alert-tip">');
   });
 });
+
+describe("npm run demo -- --local (the same pattern on one machine)", () => {
+  it(
+    "plans, works the three tasks in worktrees with one stacked, and writes the local rollup page",
+    async () => {
+      const run = await demo(["--local"]);
+      expect(run.code).toBe(EXIT.ok);
+      expect(run.output).toContain("$ handoff plan");
+      expect(run.output).toContain("▶ invoice-applies-discount started from handoff/1-fix-discount-rounding");
+      for (const key of ["fix-duration-format", "fix-discount-rounding", "invoice-applies-discount"])
+        expect(run.output).toMatch(new RegExp(`✅ ${key} +done`));
+      const page = await readFile(path.join(run.outDir, "local/index.html"), "utf8");
+      expect(page).toContain('<pre class="mermaid">');
+      expect(await readFile(path.join(run.outDir, "local/rollup.md"), "utf8")).toContain(
+        "3 tasks · ✅ 3 done",
+      );
+      await rm(run.outDir, { recursive: true, force: true });
+    },
+    RUN_TIMEOUT,
+  );
+});
