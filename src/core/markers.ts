@@ -1,18 +1,19 @@
 // Hidden machine-readable markers: `<!-- handoff:<kind> {json} -->` inside issue, comment and PR bodies.
 // They are how handoff keeps its state on GitHub instead of in a database.
-// The JSON is escaped so that no payload can close the comment early or inject markup.
+// The JSON is escaped so that no payload can close the comment early.
 
 export const MARKER_KINDS = ["task", "rollup", "status", "result", "notice"] as const;
 export type MarkerKind = (typeof MARKER_KINDS)[number];
 
 const MARKER_RE = /<!-- handoff:([a-z]+) (\{[\s\S]*?\}) -->/g;
 
-/** Encodes a marker comment. `-->`, `<` and `>` never appear literally in the output's JSON. */
+/**
+ * Encodes a marker comment. Only `--` can end an HTML comment (as `-->` or `--!>`), so a `-` before
+ * another is escaped and nothing else: `<` and `>` cost one character, not six, which keeps a plan
+ * full of code within GitHub's comment size.
+ */
 export function encodeMarker(kind: MarkerKind, data: unknown): string {
-  const json = JSON.stringify(data)
-    .replace(/</g, "\\u003c")
-    .replace(/>/g, "\\u003e")
-    .replace(/-(?=-)/g, "\\u002d");
+  const json = JSON.stringify(data).replace(/-(?=-)/g, "\\u002d");
   return `<!-- handoff:${kind} ${json} -->`;
 }
 

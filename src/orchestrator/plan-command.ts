@@ -9,7 +9,7 @@ import { encodeMarker } from "../core/markers.ts";
 import { readTaskMarker } from "../core/task-marker.ts";
 import { topologicalOrder } from "../core/graph.ts";
 import type { Plan } from "../core/plan.ts";
-import type { RollupRecord } from "../core/records.ts";
+import { MAX_ROLLUP_MARKER_CHARS, type RollupRecord } from "../core/records.ts";
 import type { CommentData } from "../github/gateway.ts";
 import { findRollup } from "../github/snapshot.ts";
 import { readContextFiles, RepoReader } from "../planner/repo-reader.ts";
@@ -267,8 +267,14 @@ export async function handlePlanCommand(
       ? { grounding: { base: outcome.grounding.base, unverified: outcome.grounding.unverified } }
       : {}),
   };
-  // Persist the plan before creating anything, so a crash midway can finish from GitHub alone.
-  await gw.updateComment(placeholder.id, placeholderBody(record));
+  // Persist the plan before creating anything, so a crash midway can finish from GitHub alone. A
+  // plan too large for the rollup's marker is kept by its sub-issues alone (each carries its whole
+  // task): the record keeps the keys, and a crash before every sub-issue exists shows the missing
+  // ones by name instead of failing to save the plan at all.
+  const fits = encodeMarker("rollup", record).length <= MAX_ROLLUP_MARKER_CHARS;
+  if (!fits)
+    env.log.warn(`#${parent}: the plan is too large to keep in the rollup's marker; its sub-issues keep it`);
+  await gw.updateComment(placeholder.id, placeholderBody(fits ? record : { ...record, pending: [] }));
   try {
     const linked = await materialize(env, {
       parent,

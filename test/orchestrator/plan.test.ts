@@ -6,7 +6,9 @@ import { Task } from "../../src/core/plan.ts";
 import { RollupRecord } from "../../src/core/records.ts";
 import { parseHandoffScript } from "../../src/core/script.ts";
 import { startWorld, type World } from "../world/index.ts";
-import { ISSUE, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";
+import { toolUse } from "../world/anthropic/index.ts";
+import { configForN, planOfN } from "../world/scenarios/plan-of-n.ts";
+import { ISSUE, PLANNER_MATCH, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { repoClient, rollupComments, subIssuesOf } from "./helpers.ts";
 
 let world: World;
@@ -168,5 +170,31 @@ describe("/handoff on an issue", () => {
     await comment(parent, "Looks like `/handoff` would help here.\n> /handoff");
     expect(world.anthropic.requests()).toHaveLength(0);
     expect(world.gh.calls({ method: "POST" }).filter((c) => c.actor?.endsWith("[bot]"))).toHaveLength(0);
+  });
+});
+
+describe("a plan too large for a comment marker with the old escapes", () => {
+  it("plans 14 detailed tasks full of code (51,000 characters): every sub-issue, one rollup, nothing lost", async () => {
+    await world.close();
+    world = await startWorld({ files: { ".github/handoff.yml": configForN(14) } });
+    // Code is full of `<`, `>` and `--`: escaped as six characters each, this plan's marker was
+    // longer than a GitHub comment, and saving the plan failed after the planning was paid for.
+    const code = "if (a < b && c > d) { total -= i--; return xs.filter((x) => x > 0); }\n".repeat(48);
+    const big = planOfN(14);
+    big.tasks = big.tasks.map((t) => ({ ...t, approach: `Change the loop:\n\n${code}`.slice(0, 3_600) }));
+    expect(JSON.stringify(big).length).toBeGreaterThan(51_000);
+    world.anthropic.script.on(PLANNER_MATCH, () => toolUse("submit_plan", big), "planner");
+    const parent = await openIssue();
+    await comment(parent, "/handoff plan");
+
+    const gh = repoClient(world);
+    const subs = await subIssuesOf(gh, parent);
+    expect(subs).toHaveLength(14);
+    for (const s of subs) expect(parseHandoffScript(s.body ?? "").ok).toBe(true);
+    const rollups = await rollupComments(gh, parent);
+    expect(rollups).toHaveLength(1);
+    const record = RollupRecord.parse(decodeMarker(rollups[0]!.body, "rollup"));
+    expect(record.tasks.map((t) => t.issue)).toEqual(subs.map((s) => s.number));
+    expect(world.gh.violations()).toEqual([]);
   });
 });
