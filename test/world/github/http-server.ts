@@ -155,6 +155,8 @@ export function createPipeline(deps: PipelineDeps) {
             };
           }
           actor = who;
+          // GitHub meters GraphQL in points, apart from REST; here each query counts as one request,
+          // as the benchmarks count requests.
           const key = actorLabel(store, actor) ?? "anonymous";
           const rate = deps.primary.consume(key, false);
           Object.assign(headers, deps.primary.headers(rate));
