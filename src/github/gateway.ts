@@ -59,6 +59,12 @@ export interface PullData {
 export type Reaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
 
 /** GitHub's error status, when `e` is an Octokit RequestError. */
+/** A server error or no answer at all: a write may or may not have happened. */
+export function answerLost(e: unknown): boolean {
+  const status = statusOf(e);
+  return status === undefined || status >= 500;
+}
+
 export function statusOf(e: unknown): number | undefined {
   return typeof e === "object" && e !== null && "status" in e && typeof e.status === "number"
     ? e.status
@@ -254,8 +260,19 @@ export class RepoGateway {
     );
   }
 
-  async createIssue(input: { title: string; body: string; labels?: string[] }): Promise<IssueData> {
-    const { data } = await this.octokit.rest.issues.create({ ...this.ref, ...input });
+  /**
+   * `once`: no automatic retry of a 5xx. A create whose answer is lost may still have happened; the
+   * caller looks for its effect before creating again.
+   */
+  async createIssue(
+    input: { title: string; body: string; labels?: string[] },
+    opts: { once?: boolean } = {},
+  ): Promise<IssueData> {
+    const { data } = await this.octokit.rest.issues.create({
+      ...this.ref,
+      ...input,
+      ...(opts.once ? { request: { retries: 0 } } : {}),
+    });
     return toIssue(data);
   }
 
@@ -491,12 +508,20 @@ export class RepoGateway {
     workflow: string,
     ref: string,
     inputs: Record<string, string>,
+    opts: { once?: boolean } = {},
   ): Promise<{ runId?: number; runUrl?: string }> {
     const details = !this.missing.has("run details");
     try {
       const res = await this.octokit.request(
         "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
-        { ...this.ref, workflow_id: workflow, ref, inputs, ...(details ? { return_run_details: true } : {}) },
+        {
+          ...this.ref,
+          workflow_id: workflow,
+          ref,
+          inputs,
+          ...(details ? { return_run_details: true } : {}),
+          ...(opts.once ? { request: { retries: 0 } } : {}),
+        },
       );
       const data = (res.status === 200 ? res.data : undefined) as
         { workflow_run_id?: number; html_url?: string } | undefined;
@@ -506,7 +531,7 @@ export class RepoGateway {
       if (!details || statusOf(e) !== 422 || !/return_run_details/.test(String((e as Error).message)))
         throw e;
       this.missing.add("run details");
-      return this.dispatchWorkflow(workflow, ref, inputs);
+      return this.dispatchWorkflow(workflow, ref, inputs, opts);
     }
   }
 

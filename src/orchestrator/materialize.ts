@@ -6,7 +6,7 @@ import { Task } from "../core/plan.ts";
 import { taskBranch } from "../core/names.ts";
 import type { RollupRecord } from "../core/records.ts";
 import { renderHandoffScript } from "../core/script.ts";
-import { statusOf, type IssueData } from "../github/gateway.ts";
+import { answerLost, statusOf, type IssueData } from "../github/gateway.ts";
 import type { OrchestratorEnv } from "../store/env.ts";
 import { noticeMissingFeatures } from "./server-notice.ts";
 
@@ -54,6 +54,33 @@ export interface MaterializeInput {
   fresh?: { otherSubIssues: number };
 }
 
+/**
+ * Creates a task's issue once. When the answer is lost, the issue may exist all the same: it is
+ * looked for by its marker before the one retry, so a lost answer never leaves two open tasks.
+ */
+async function createTaskIssue(
+  env: OrchestratorEnv,
+  input: MaterializeInput,
+  key: string,
+  issue: { title: string; body: string; labels: string[] },
+): Promise<IssueData> {
+  try {
+    return await env.gw.createIssue(issue, { once: true });
+  } catch (e) {
+    if (!answerLost(e)) throw e;
+    const recent = await env.gw.listIssuesSince({
+      since: lookBackFrom(input.record.createdAt),
+      creator: input.botLogin,
+    });
+    const made = keyedBy(recent, input.parent).get(key);
+    if (made) {
+      env.log.warn(`the answer to creating ${key}'s issue was lost; found it as #${made.number}`);
+      return made;
+    }
+    return env.gw.createIssue(issue);
+  }
+}
+
 export async function materialize(env: OrchestratorEnv, input: MaterializeInput): Promise<RollupRecord> {
   const { gw, config } = env;
   const { parent } = input;
@@ -96,7 +123,7 @@ export async function materialize(env: OrchestratorEnv, input: MaterializeInput)
           ? { grounding: { base: grounding.base, unverified: grounding.unverified[task.key] ?? [] } }
           : {}),
       });
-      issue = await gw.createIssue({ title, body, labels: config.labels.task });
+      issue = await createTaskIssue(env, input, task.key, { title, body, labels: config.labels.task });
       env.log.info(`created #${issue.number} for ${task.key}`);
     }
     issues.set(task.key, issue);

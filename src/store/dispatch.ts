@@ -3,7 +3,8 @@
 // `/handoff retry` recovers it; it is never dispatched twice for the same attempt by one reconcile.
 import type { StatusRecord } from "../core/records.ts";
 import { dispatchFailed, queued as queuedRecord } from "../core/transitions.ts";
-import { statusOf } from "../github/gateway.ts";
+import { answerLost, statusOf } from "../github/gateway.ts";
+import { issueOfRunTitle } from "../core/names.ts";
 import type { OrchestratorEnv } from "./env.ts";
 import { StatusClaimLost, writeStatus } from "./status-writer.ts";
 
@@ -42,6 +43,27 @@ function dispatchFailure(env: OrchestratorEnv, e: unknown): string {
   return `starting \`${wf}\` failed: ${(e as Error).message}`;
 }
 
+/**
+ * Starts the task's run once. When the answer is lost, the run may exist all the same: it is looked
+ * for among the worker's active runs before the one retry, so a lost answer never starts two runs.
+ */
+async function dispatchOnce(env: OrchestratorEnv, req: StartRequest): Promise<void> {
+  const wf = env.config.worker.workflow;
+  try {
+    await env.gw.dispatchWorkflow(wf, env.defaultBranch, workerInputs(req), { once: true });
+  } catch (e) {
+    if (!answerLost(e)) throw e;
+    const mine = (await env.gw.activeRuns(wf)).find(
+      (r) => r.event === "workflow_dispatch" && issueOfRunTitle(r.title) === req.issue,
+    );
+    if (mine) {
+      env.log.warn(`the answer to dispatching #${req.issue} was lost; its run ${mine.id} exists`);
+      return;
+    }
+    await env.gw.dispatchWorkflow(wf, env.defaultBranch, workerInputs(req));
+  }
+}
+
 export async function startWorker(env: OrchestratorEnv, req: StartRequest): Promise<StartOutcome> {
   const queued = queuedRecord(req.previous, {
     key: req.key,
@@ -60,7 +82,7 @@ export async function startWorker(env: OrchestratorEnv, req: StartRequest): Prom
     return { ok: false, record: queued, reason: "claimed", claimLost: true };
   }
   try {
-    await env.gw.dispatchWorkflow(env.config.worker.workflow, env.defaultBranch, workerInputs(req));
+    await dispatchOnce(env, req);
     env.log.info(`dispatched ${env.config.worker.workflow} for #${req.issue} (${req.key}) on ${req.base}`);
     return { ok: true, record: queued };
   } catch (e) {

@@ -1,6 +1,10 @@
 // Fault injection: make the next N matching requests fail (or stall) the way GitHub does.
 
-export type FaultKind = "secondary-rate-limit" | "status" | "delay";
+/**
+ * `lost-response`: the request is carried out, then answered 502 (or `status`), as when a proxy in
+ * front of GitHub drops the answer: the caller cannot tell whether its write happened.
+ */
+export type FaultKind = "secondary-rate-limit" | "status" | "delay" | "lost-response";
 
 export interface FaultSpec {
   /** Match by operationId (e.g. "issues/create")... */
@@ -11,7 +15,7 @@ export interface FaultSpec {
   kind: FaultKind;
   /** How many matching requests to affect (default 1; Infinity for all). */
   times?: number;
-  /** For kind "status" (default 502). */
+  /** For kinds "status" and "lost-response" (default 502). */
   status?: number;
   /** For kind "delay": milliseconds to stall before handling normally. */
   delayMs?: number;

@@ -308,6 +308,18 @@ export function createPipeline(deps: PipelineDeps) {
           requestUrl: new URL(url.pathname + url.search, `http://${req.headers.host ?? "127.0.0.1"}`),
         };
         const result: HandlerResult = await handler(ctx);
+        if (fault?.kind === "lost-response") {
+          // GitHub did the work; the answer never arrived (a proxy's 502 after the write).
+          status = fault.status ?? 502;
+          return {
+            status,
+            body: {
+              message: fault.message ?? "Server Error",
+              documentation_url: DOCS,
+              status: String(status),
+            },
+          };
+        }
         status = result.status;
         Object.assign(headers, result.headers ?? {});
         return { status, body: result.body ?? null };
