@@ -300,8 +300,18 @@ export class RepoGateway {
     return all.map(toComment);
   }
 
-  async createComment(issue_number: number, body: string): Promise<CommentData> {
-    const { data } = await this.octokit.rest.issues.createComment({ ...this.ref, issue_number, body });
+  /** `once`: no automatic retry of a 5xx (see createIssue). */
+  async createComment(
+    issue_number: number,
+    body: string,
+    opts: { once?: boolean } = {},
+  ): Promise<CommentData> {
+    const { data } = await this.octokit.rest.issues.createComment({
+      ...this.ref,
+      issue_number,
+      body,
+      ...(opts.once ? { request: { retries: 0 } } : {}),
+    });
     return { id: data.id, body: data.body ?? "", author: author(data.user) };
   }
 

@@ -1,7 +1,7 @@
 // Comments that must exist once, written by processes that cannot lock each other (the App, worker
 // runs, redelivered webhooks). GitHub has no compare-and-swap, but comment ids only grow: post, read
 // back, and if an older comment of the same kind is there, delete yours. The oldest always stands.
-import type { CommentData, RepoGateway } from "../github/gateway.ts";
+import { answerLost, type CommentData, type RepoGateway } from "../github/gateway.ts";
 
 export type Claim = { won: true; comment: CommentData } | { won: false; winner: CommentData };
 
@@ -12,8 +12,22 @@ export async function postClaim(
   body: string,
   same: (c: CommentData) => boolean,
 ): Promise<Claim> {
-  const mine = await gw.createComment(issue, body);
-  const oldest = (await gw.listComments(issue)).filter(same).sort((a, b) => a.id - b.id)[0];
+  let mine: CommentData | undefined;
+  try {
+    mine = await gw.createComment(issue, body, { once: true });
+  } catch (e) {
+    if (!answerLost(e)) throw e;
+  }
+  let claims = (await gw.listComments(issue)).filter(same).sort((a, b) => a.id - b.id);
+  if (!mine) {
+    // The answer was lost, not necessarily the comment: this exact body is this call's own.
+    mine = claims.find((c) => c.body === body);
+    if (!mine) {
+      mine = await gw.createComment(issue, body);
+      claims = (await gw.listComments(issue)).filter(same).sort((a, b) => a.id - b.id);
+    }
+  }
+  const oldest = claims[0];
   if (oldest && oldest.id < mine.id) {
     await gw.deleteComment(mine.id);
     return { won: false, winner: oldest };

@@ -66,4 +66,24 @@ describe("a lost response to a write", () => {
     expect(issues).toHaveLength(2); // the two ready tasks, one run each
     expect(new Set(issues).size).toBe(2);
   });
+
+  it("posting the planning claim: one claim, which becomes the one rollup", async () => {
+    world = await startWorld();
+    scriptSampleSessions(world.anthropic);
+    const parent = await openIssue(world, ISSUE);
+    // The first comment handoff creates is the claim.
+    const lost = world.gh.fault({ operationId: "issues/create-comment", kind: "lost-response", times: 1 });
+    await comment(world, parent, "/handoff");
+
+    expect(lost.hits).toBe(1);
+    const gh = repoClient(world);
+    expect(await rollupComments(gh, parent)).toHaveLength(1);
+    const subs = await subIssuesOf(gh, parent);
+    expect(subs).toHaveLength(3);
+    for (const s of subs) {
+      const { data } = await gh.rest.issues.listComments({ ...REPO, issue_number: s.number });
+      expect(data.filter((c) => c.body?.includes("handoff:status")).length).toBeLessThanOrEqual(1);
+    }
+    expect(dispatches(world)).toHaveLength(2);
+  });
 });
