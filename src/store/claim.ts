@@ -6,6 +6,19 @@ import { answerLost, type CommentData, type RepoGateway } from "../github/gatewa
 export type Claim = { won: true; comment: CommentData } | { won: false; winner: CommentData };
 
 /** Posts `body`; `same` recognises comments of this kind (the new one included). */
+/**
+ * Posts `body` once, for a writer nobody races. When the answer is lost the comment may exist all
+ * the same: it is looked for by its exact body before posting again.
+ */
+export async function postOnce(gw: RepoGateway, issue: number, body: string): Promise<CommentData> {
+  try {
+    return await gw.createComment(issue, body, { once: true });
+  } catch (e) {
+    if (!answerLost(e)) throw e;
+    return (await gw.listComments(issue)).find((c) => c.body === body) ?? gw.createComment(issue, body);
+  }
+}
+
 export async function postClaim(
   gw: RepoGateway,
   issue: number,

@@ -3,7 +3,7 @@ import type { StatusRecord } from "../core/records.ts";
 import { renderStatusComment } from "../core/status.ts";
 import type { RepoGateway } from "../github/gateway.ts";
 import { findStatus } from "../github/snapshot.ts";
-import { postClaim } from "./claim.ts";
+import { postClaim, postOnce } from "./claim.ts";
 
 /** Thrown when another process created the sub-issue's status comment at the same moment. */
 export class StatusClaimLost extends Error {}
@@ -28,7 +28,7 @@ export async function writeStatus(
     return commentId;
   }
   // Read back only where another writer may be creating the same comment at this moment.
-  if (opts.raced === false) return (await gw.createComment(issue, body)).id;
+  if (opts.raced === false) return (await postOnce(gw, issue, body)).id;
   const claim = await postClaim(gw, issue, body, (c) => findStatus([c]) !== undefined);
   if (!claim.won) throw new StatusClaimLost(`#${issue} already has a status comment (${claim.winner.id})`);
   return claim.comment.id;

@@ -86,4 +86,24 @@ describe("a lost response to a write", () => {
     }
     expect(dispatches(world)).toHaveLength(2);
   });
+
+  it("writing a task's first status comment: one status comment, and the task is dispatched", async () => {
+    world = await startWorld();
+    scriptSampleSessions(world.anthropic);
+    const parent = await openIssue(world, ISSUE);
+    // The first sub-issue is #2: its first comment is the `queued` status written before the dispatch.
+    const lost = world.gh.fault({
+      method: "post",
+      path: `/repos/acme/shop/issues/${parent + 1}/comments`,
+      kind: "lost-response",
+      times: 1,
+    });
+    await comment(world, parent, "/handoff");
+
+    expect(lost.hits).toBe(1);
+    const { data } = await repoClient(world).rest.issues.listComments({ ...REPO, issue_number: parent + 1 });
+    expect(data.filter((c) => c.body?.includes("handoff:status"))).toHaveLength(1);
+    expect(dispatches(world).map((d) => d.issue)).toContain(parent + 1);
+    expect(dispatches(world)).toHaveLength(2);
+  });
 });
