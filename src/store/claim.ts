@@ -5,7 +5,6 @@ import { answerLost, type CommentData, type RepoGateway } from "../github/gatewa
 
 export type Claim = { won: true; comment: CommentData } | { won: false; winner: CommentData };
 
-/** Posts `body`; `same` recognises comments of this kind (the new one included). */
 /**
  * Posts `body` once, for a writer nobody races. When the answer is lost the comment may exist all
  * the same: it is looked for by its exact body before posting again.
@@ -19,6 +18,10 @@ export async function postOnce(gw: RepoGateway, issue: number, body: string): Pr
   }
 }
 
+/**
+ * Posts `body`; `same` recognises comments of this kind (the new one included). A lost answer is
+ * settled by looking for this exact body before posting again.
+ */
 export async function postClaim(
   gw: RepoGateway,
   issue: number,
