@@ -88,24 +88,11 @@ export interface ParentState {
   statusComments: Map<number, CommentData>;
 }
 
-export async function readParentState(
-  gw: RepoGateway,
-  parent: number,
-  branchPrefix: string,
-): Promise<ParentState> {
-  const subIssues = await gw.listSubIssues(parent);
-  rememberParents(gw, subIssues, parent);
-  let since = planWindowStart(subIssues, parent);
-  const comments = since ? await gw.listRepoComments(since) : [];
-  let parentComments = comments.filter((c) => c.issue === parent);
-  let rollup = findRollup(parentComments, parent);
-  if (!rollup) {
-    // No sub-issue yet (planning), or the rollup was last written before the window: read the parent.
-    parentComments = await gw.listComments(parent);
-    rollup = findRollup(parentComments, parent);
-    since = planWindowStart(subIssues, parent, rollup?.record.createdAt);
-  }
-
+/** Each sub-issue with the status comment found for it among `comments` (the repository's). */
+function statusesOf(
+  subIssues: readonly IssueData[],
+  comments: readonly CommentData[],
+): { statusComments: Map<number, CommentData>; subSnapshots: SubIssueSnapshot[] } {
   const byIssue = new Map<number, CommentData[]>();
   for (const c of comments) {
     if (c.issue === undefined) continue;
@@ -126,6 +113,57 @@ export async function readParentState(
       byHandoff: isBot(issue.author),
     };
   });
+
+  return { statusComments, subSnapshots };
+}
+
+/**
+ * The state of a plan whose sub-issues this process has just created: nothing of it can have
+ * changed yet (no status, no pull request), so it is assembled from what was written, without
+ * reading it back.
+ */
+export function newPlanState(
+  gw: RepoGateway,
+  parent: number,
+  subIssues: IssueData[],
+  parentComments: CommentData[],
+): ParentState {
+  rememberParents(gw, subIssues, parent);
+  const rollup = findRollup(parentComments, parent);
+  const { statusComments, subSnapshots } = statusesOf(subIssues, []);
+  return {
+    snapshot: {
+      parent,
+      rollup: rollup ? { commentId: rollup.comment.id, record: rollup.record } : undefined,
+      subIssues: subSnapshots,
+      pulls: [],
+    },
+    parentComments,
+    rollupComment: rollup?.comment,
+    subIssues,
+    statusComments,
+  };
+}
+
+export async function readParentState(
+  gw: RepoGateway,
+  parent: number,
+  branchPrefix: string,
+): Promise<ParentState> {
+  const subIssues = await gw.listSubIssues(parent);
+  rememberParents(gw, subIssues, parent);
+  let since = planWindowStart(subIssues, parent);
+  const comments = since ? await gw.listRepoComments(since) : [];
+  let parentComments = comments.filter((c) => c.issue === parent);
+  let rollup = findRollup(parentComments, parent);
+  if (!rollup) {
+    // No sub-issue yet (planning), or the rollup was last written before the window: read the parent.
+    parentComments = await gw.listComments(parent);
+    rollup = findRollup(parentComments, parent);
+    since = planWindowStart(subIssues, parent, rollup?.record.createdAt);
+  }
+
+  const { statusComments, subSnapshots } = statusesOf(subIssues, comments);
 
   const branches = new Set<string>();
   for (const t of rollup?.record.tasks ?? []) branches.add(taskBranch(branchPrefix, parent, t.key));

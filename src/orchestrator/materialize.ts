@@ -52,6 +52,8 @@ export interface MaterializeInput {
    * no earlier sub-issues to find (the planner checked), so the two look-ups are skipped.
    */
   fresh?: { otherSubIssues: number };
+  /** Receives each task's issue, in plan order. */
+  created?: IssueData[];
 }
 
 /**
@@ -127,6 +129,7 @@ export async function materialize(env: OrchestratorEnv, input: MaterializeInput)
       env.log.info(`created #${issue.number} for ${task.key}`);
     }
     issues.set(task.key, issue);
+    input.created?.push(issue);
     if (!linked.has(task.key)) {
       try {
         await gw.addSubIssue(parent, issue.id);

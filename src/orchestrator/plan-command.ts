@@ -10,8 +10,8 @@ import { readTaskMarker } from "../core/task-marker.ts";
 import { topologicalOrder } from "../core/graph.ts";
 import type { Plan } from "../core/plan.ts";
 import { MAX_ROLLUP_MARKER_CHARS, type RollupRecord } from "../core/records.ts";
-import type { CommentData } from "../github/gateway.ts";
-import { findRollup } from "../github/snapshot.ts";
+import type { CommentData, IssueData } from "../github/gateway.ts";
+import { findRollup, newPlanState } from "../github/snapshot.ts";
 import { readContextFiles, RepoReader } from "../planner/repo-reader.ts";
 import { requestComments } from "./request-comments.ts";
 import { CONTEXT_FILES, type PlanRequest } from "../planner/prompt.ts";
@@ -274,15 +274,31 @@ export async function handlePlanCommand(
   const fits = encodeMarker("rollup", record).length <= MAX_ROLLUP_MARKER_CHARS;
   if (!fits)
     env.log.warn(`#${parent}: the plan is too large to keep in the rollup's marker; its sub-issues keep it`);
-  await gw.updateComment(placeholder.id, placeholderBody(fits ? record : { ...record, pending: [] }));
+  const saved: CommentData = {
+    ...placeholder,
+    body: placeholderBody(fits ? record : { ...record, pending: [] }),
+  };
+  await gw.updateComment(placeholder.id, saved.body);
   try {
+    const created: IssueData[] = [];
     const linked = await materialize(env, {
       parent,
       record,
       botLogin: placeholder.author.login,
       fresh: { otherSubIssues: subIssues.length },
+      created,
     });
-    const result = await reconcile(env, parent, { dispatch: true, record: linked });
+    // Nothing of a plan made a moment ago can have changed (no status, no pull request): its state
+    // is what was just written, so it is not read back. An issue with other sub-issues is read,
+    // since the snapshot lists those too.
+    const state = subIssues.length
+      ? undefined
+      : newPlanState(gw, parent, created, [...comments.filter((c) => c.id !== saved.id), saved]);
+    const result = await reconcile(env, parent, {
+      dispatch: true,
+      record: linked,
+      ...(state ? { state } : {}),
+    });
     return { outcome: "planned", record: linked, started: result.started };
   } catch (e) {
     const reason =
