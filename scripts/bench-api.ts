@@ -10,7 +10,8 @@ const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
  * The fewest requests each phase needs, for N tasks with `links` dependencies and `ready` tasks
  * startable at once: `/handoff` creates and links each sub-issue, links each dependency, dispatches
  * each ready task, and writes the placeholder, the plan and the rollup; a worker reads its task and
- * status, marks it running, opens its PR and reports (plus two reads when it has a prerequisite);
+ * status (one query), marks it running, opens its PR, ticks its acceptance boxes (read again, then
+ * written, so a person's edit is kept) and reports (plus one query when it has a prerequisite);
  * a run's completion reads the plan once, writes the rollup, and queues and dispatches each task it
  * unblocks; a merge reads and writes once and retargets a PR stacked on it; the sub-issue `closed`
  * a merge causes and a worker's own PR opening need nothing; `/handoff status` checks the
@@ -23,7 +24,7 @@ function minimum(n: number, phase: Phase): number {
     case "/handoff":
       return 2 * n + links + ready + 3;
     case "worker job":
-      return 5 * n + 2 * links;
+      return 6 * n + links;
     case "run completed":
       return 2 * n + 2 * (n - ready);
     case "PR merged":

@@ -3,6 +3,16 @@
 import type { Octokit } from "@octokit/rest";
 import { readTaskMarker } from "../core/task-marker.ts";
 import { conditionalGet, conditionalPages, PROCESS_CACHE, type ConditionalCache } from "./conditional.ts";
+import { PLAN_QUERY, readPlanAnswer, type PlanQueryResult, type PlanRead } from "./plan-query.ts";
+import {
+  prerequisitesQuery,
+  readPrerequisitesAnswer,
+  readTaskAnswer,
+  TASK_QUERY,
+  type PrerequisitesQueryResult,
+  type TaskQueryResult,
+  type TaskRead,
+} from "./task-query.ts";
 
 /** Features an older GitHub Enterprise Server lacks, which handoff does without. */
 export type MissingFeature = "sub-issues" | "issue dependencies" | "run details";
@@ -69,6 +79,19 @@ export function statusOf(e: unknown): number | undefined {
   return typeof e === "object" && e !== null && "status" in e && typeof e.status === "number"
     ? e.status
     : undefined;
+}
+
+/** GitHub's answer to a query for a field its schema lacks: an older server's issues have no sub-issues or parent. */
+function lacksSubIssues(e: unknown): boolean {
+  const errors = (e as { errors?: { extensions?: { code?: string; fieldName?: string } }[] }).errors;
+  return (
+    Array.isArray(errors) &&
+    errors.some(
+      (x) =>
+        x.extensions?.code === "undefinedField" &&
+        ["subIssues", "parent"].includes(x.extensions.fieldName ?? ""),
+    )
+  );
 }
 
 type RawUser = { login: string; type?: string } | null | undefined;
@@ -373,6 +396,56 @@ export class RepoGateway {
       }
     }
     return this.#markedChildren(issue_number);
+  }
+
+  /**
+   * A plan in one GraphQL query (see plan-query.ts). Undefined where GraphQL has no sub-issues (an
+   * older Enterprise Server): the caller reads the plan over REST.
+   */
+  async queryPlan(parent: number): Promise<PlanRead | undefined> {
+    return this.#sinceSubIssues(async () =>
+      readPlanAnswer(
+        await this.octokit.graphql<PlanQueryResult>(PLAN_QUERY, { ...this.ref, parent }),
+        parent,
+      ),
+    );
+  }
+
+  /** A task issue with its latest comments and its parent in one query; undefined as for queryPlan. */
+  async queryTask(number: number): Promise<TaskRead | { pullRequest: true } | undefined> {
+    return this.#sinceSubIssues(async () =>
+      readTaskAnswer(
+        await this.octokit.graphql<TaskQueryResult>(TASK_QUERY, { ...this.ref, number }),
+        number,
+      ),
+    );
+  }
+
+  /** The parent's sub-issues and the pull requests on some branches, in one query; undefined as for queryPlan. */
+  async queryPrerequisites(parent: number, branches: readonly string[]) {
+    const vars = Object.fromEntries(branches.map((b, i) => [`b${i}`, b]));
+    return this.#sinceSubIssues(async () =>
+      readPrerequisitesAnswer(
+        await this.octokit.graphql<PrerequisitesQueryResult>(prerequisitesQuery(branches.length), {
+          ...this.ref,
+          parent,
+          ...vars,
+        }),
+        branches.length,
+      ),
+    );
+  }
+
+  /** A query that needs sub-issues in GraphQL: undefined (and remembered) where the server has none. */
+  async #sinceSubIssues<T>(query: () => Promise<T>): Promise<T | undefined> {
+    if (this.missing.has("sub-issues")) return undefined;
+    try {
+      return await query();
+    } catch (e) {
+      if (!lacksSubIssues(e)) throw e;
+      this.missing.add("sub-issues");
+      return undefined;
+    }
   }
 
   /** Without sub-issues: the issues (with the task label) whose task marker names this parent. */

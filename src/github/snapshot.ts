@@ -1,14 +1,15 @@
 // Reads everything handoff knows about one parent issue from GitHub. The result feeds the pure
-// derivation in src/core/state.ts. A constant number of requests whatever the plan's size: the
-// sub-issues, every comment in the repository updated since the plan began (the rollup, notices
-// and each sub-issue's status), and the pull requests updated since then. All three are conditional
-// requests: a listing nothing changed costs no rate limit.
+// derivation in src/core/state.ts. One GraphQL query whatever the plan's size (plan-query.ts);
+// where the server's GraphQL has no sub-issues, three conditional REST listings: the sub-issues
+// (or the issues marked as the plan's tasks), every comment in the repository updated since the
+// plan began (the rollup, notices and each sub-issue's status), and the pull requests updated since.
 import { decodeMarker } from "../core/markers.ts";
 import { taskBranch } from "../core/names.ts";
 import { RollupRecord, StatusRecord } from "../core/records.ts";
 import { readTaskMarker } from "../core/task-marker.ts";
 import type { ParentSnapshot, PullSnapshot, SubIssueSnapshot } from "../core/state.ts";
-import type { CommentData, IssueData, RepoGateway } from "./gateway.ts";
+import type { CommentData, IssueData, PullData, RepoGateway } from "./gateway.ts";
+import type { PlanRead } from "./plan-query.ts";
 
 /**
  * Markers are trusted only in comments written by an app or Actions bot: a person cannot post as
@@ -145,11 +146,45 @@ export function newPlanState(
   };
 }
 
+/**
+ * Everything handoff keeps about one plan, read in one GraphQL query (REST listings where the
+ * server has no sub-issues in GraphQL). A constant number of requests whatever the plan's size;
+ * more only where one page cannot hold it: over 100 sub-issues, over 100 comments on the parent,
+ * a sub-issue whose status is older than its latest 30 comments, over 100 pull requests updated
+ * since the plan began.
+ */
 export async function readParentState(
   gw: RepoGateway,
   parent: number,
   branchPrefix: string,
 ): Promise<ParentState> {
+  const q = await gw.queryPlan(parent);
+  return q ? fromQuery(gw, parent, branchPrefix, q) : readOverRest(gw, parent, branchPrefix);
+}
+
+async function fromQuery(gw: RepoGateway, parent: number, branchPrefix: string, q: PlanRead) {
+  const subIssues = q.moreSubIssues ? await gw.listSubIssues(parent) : q.subIssues;
+  rememberParents(gw, subIssues, parent);
+  const parentComments = q.moreParentComments ? await gw.listComments(parent) : q.parentComments;
+  const rollup = findRollup(parentComments, parent);
+  const since = planWindowStart(subIssues, parent, rollup?.record.createdAt);
+
+  const taskComments = [...q.taskComments];
+  for (const n of q.truncatedTasks) {
+    if (findStatus(taskComments.filter((c) => c.issue === n))) continue;
+    taskComments.push(...(await gw.listComments(n)).map((c) => ({ ...c, issue: n })));
+  }
+  // Every pull request read was updated since the plan began and there are more: list them all.
+  const from = since ? Date.parse(since) : NaN;
+  const fresh = (p: PullData) => !p.updatedAt || Date.parse(p.updatedAt) >= from;
+  const oldest = q.pulls.at(-1);
+  const partial = q.morePulls && since !== undefined && (!oldest || fresh(oldest));
+  const recent = since ? q.pulls.filter(fresh) : [];
+  const pulls = partial && since ? await gw.listPullsUpdatedSince(since) : recent;
+  return assemble(parent, branchPrefix, { subIssues, parentComments, rollup, taskComments, pulls });
+}
+
+async function readOverRest(gw: RepoGateway, parent: number, branchPrefix: string): Promise<ParentState> {
   const subIssues = await gw.listSubIssues(parent);
   rememberParents(gw, subIssues, parent);
   let since = planWindowStart(subIssues, parent);
@@ -162,17 +197,43 @@ export async function readParentState(
     rollup = findRollup(parentComments, parent);
     since = planWindowStart(subIssues, parent, rollup?.record.createdAt);
   }
+  const branches = taskBranches(subIssues, rollup?.record, parent, branchPrefix);
+  const pulls = since && branches.size ? await gw.listPullsUpdatedSince(since) : [];
+  return assemble(parent, branchPrefix, { subIssues, parentComments, rollup, taskComments: comments, pulls });
+}
 
-  const { statusComments, subSnapshots } = statusesOf(subIssues, comments);
-
+/** The branches of the plan's tasks: the rollup's and those the sub-issues' task markers name. */
+function taskBranches(
+  subIssues: readonly IssueData[],
+  rollup: RollupRecord | undefined,
+  parent: number,
+  branchPrefix: string,
+): Set<string> {
   const branches = new Set<string>();
-  for (const t of rollup?.record.tasks ?? []) branches.add(taskBranch(branchPrefix, parent, t.key));
+  for (const t of rollup?.tasks ?? []) branches.add(taskBranch(branchPrefix, parent, t.key));
   for (const issue of subIssues) {
     if (!isBot(issue.author)) continue; // a task marker counts only where handoff wrote it
     const b = readTaskMarker(issue.body)?.branch;
     if (b) branches.add(b);
   }
-  const pulls: PullSnapshot[] = (since && branches.size ? await gw.listPullsUpdatedSince(since) : [])
+  return branches;
+}
+
+function assemble(
+  parent: number,
+  branchPrefix: string,
+  read: {
+    subIssues: IssueData[];
+    parentComments: CommentData[];
+    rollup: ReturnType<typeof findRollup>;
+    taskComments: readonly CommentData[];
+    pulls: readonly PullData[];
+  },
+): ParentState {
+  const { subIssues, parentComments, rollup } = read;
+  const { statusComments, subSnapshots } = statusesOf(subIssues, read.taskComments);
+  const branches = taskBranches(subIssues, rollup?.record, parent, branchPrefix);
+  const pulls: PullSnapshot[] = read.pulls
     .filter((p) => p.headInRepo && branches.has(p.headRef))
     // A result marker counts only when a bot wrote the PR; a person's PR on the branch still counts as a PR.
     .map((p) => ({ ...p, body: isBot(p.author) ? p.body : "" }));

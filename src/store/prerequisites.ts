@@ -1,11 +1,13 @@
-// What a worker reads of its plan: its prerequisites only, in two requests whatever the plan's size
-// (the parent's sub-issues and the pull requests updated since the plan began), none without any.
+// What a worker reads of its plan: its prerequisites only, in one GraphQL query whatever the plan's
+// size (the parent's sub-issues and the pull requests on the prerequisites' branches), none without
+// any. Where the server's GraphQL has no sub-issues: two REST listings (the sub-issues or the marked
+// task issues, and the pull requests updated since the plan began).
 import { taskBranch } from "../core/names.ts";
 import type { SchedulableTask } from "../core/schedule.ts";
 import { pullFor, type PullSnapshot } from "../core/state.ts";
 import type { TaskState } from "../core/records.ts";
 import { readTaskMarker } from "../core/task-marker.ts";
-import type { IssueData, RepoGateway } from "../github/gateway.ts";
+import type { IssueData, PullData, RepoGateway } from "../github/gateway.ts";
 import { planWindowStart } from "../github/snapshot.ts";
 
 /**
@@ -22,22 +24,42 @@ export function prerequisiteState(issue: IssueData | undefined, pr: PullSnapshot
   return "running";
 }
 
+async function readSources(
+  gw: RepoGateway,
+  parent: number,
+  branches: readonly string[],
+): Promise<{ subIssues: IssueData[]; pulls: PullData[] }> {
+  const q = await gw.queryPrerequisites(parent, branches);
+  if (q) {
+    const subIssues = q.moreSubIssues ? await gw.listSubIssues(parent) : q.subIssues;
+    // As over REST: a pull request on the branch from before the plan began is not this plan's.
+    const since = planWindowStart(subIssues, parent);
+    const from = since ? Date.parse(since) : Infinity;
+    return { subIssues, pulls: q.pulls.filter((p) => !p.updatedAt || Date.parse(p.updatedAt) >= from) };
+  }
+  const subIssues = await gw.listSubIssues(parent);
+  const since = planWindowStart(subIssues, parent);
+  return { subIssues, pulls: since ? await gw.listPullsUpdatedSince(since) : [] };
+}
+
 export async function readPrerequisites(
   gw: RepoGateway,
   plan: { parent: number; branchPrefix: string },
   keys: readonly string[],
 ): Promise<(SchedulableTask & { pr?: number })[]> {
   if (!keys.length) return [];
-  const subIssues = await gw.listSubIssues(plan.parent);
-  const since = planWindowStart(subIssues, plan.parent);
-  const pulls = since ? (await gw.listPullsUpdatedSince(since)).filter((p) => p.headInRepo) : [];
-  return keys.map((key) => {
+  const branches = keys.map((key) => taskBranch(plan.branchPrefix, plan.parent, key));
+  const { subIssues, pulls } = await readSources(gw, plan.parent, branches);
+  return keys.map((key, k) => {
     const issue = subIssues.find((i) => {
       const m = readTaskMarker(i.body);
       return m?.parent === plan.parent && m.key === key;
     });
-    const branch = taskBranch(plan.branchPrefix, plan.parent, key);
-    const pr = pullFor(pulls, branch);
+    const branch = branches[k] as string;
+    const pr = pullFor(
+      pulls.filter((p) => p.headInRepo),
+      branch,
+    );
     return {
       key,
       issue: issue?.number,

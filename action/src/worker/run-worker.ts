@@ -12,10 +12,11 @@ import type { StatusRecord, WorkerResult } from "../../../src/core/records.ts";
 import { parseHandoffScript } from "../../../src/core/script.ts";
 import { finished, started, workerFailed } from "../../../src/core/transitions.ts";
 import { statusOf, type CommentData, type RepoGateway } from "../../../src/github/gateway.ts";
-import { findStatus, isBot } from "../../../src/github/snapshot.ts";
+import { isBot } from "../../../src/github/snapshot.ts";
 import type { LoopEvent } from "../../../src/llm/loop.ts";
 import type { Logger, OrchestratorEnv } from "../../../src/store/env.ts";
 import { postNoticeOnce } from "../../../src/store/notices.ts";
+import { readOwnTask } from "../../../src/store/own-task.ts";
 import { readPrerequisites } from "../../../src/store/prerequisites.ts";
 import { ACTIONS_BOT, reconcile } from "../../../src/store/reconcile.ts";
 import { StatusClaimLost, writeStatus } from "../../../src/store/status-writer.ts";
@@ -90,25 +91,13 @@ interface TaskContext {
   planBase?: string;
 }
 
-async function parentOf(gw: RepoGateway, issue: number): Promise<number | undefined> {
-  try {
-    const { data } = await gw.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/parent", {
-      ...gw.ref,
-      issue_number: issue,
-    });
-    return (data as { number?: number }).number;
-  } catch (e) {
-    if (statusOf(e) === 404) return undefined;
-    throw e;
-  }
-}
-
 /** Reads the task, checks the run should happen, and picks its base. Throws Refusal with a reason. */
 async function prepare(deps: WorkerDeps, req: WorkerRequest): Promise<TaskContext | { skip: string }> {
   const { gw, config } = deps;
   if (deps.refuse) throw new Refusal(deps.refuse);
-  const issue = await gw.getIssue(req.issue);
-  if (issue.isPullRequest) throw new Refusal(`#${req.issue} is a pull request, not a handoff script`);
+  const own = await readOwnTask(gw, req.issue);
+  if (own === "pull request") throw new Refusal(`#${req.issue} is a pull request, not a handoff script`);
+  const issue = own.issue;
   if (issue.state === "closed") return { skip: `#${req.issue} is closed` };
   const trigger = req.trigger;
   if (trigger?.kind === "label") {
@@ -129,7 +118,7 @@ async function prepare(deps: WorkerDeps, req: WorkerRequest): Promise<TaskContex
   const handWritten = parsed.meta.source === "lenient";
   // A hand-written script runs only when a permitted person asked: by label (checked above) or dispatch.
   if (handWritten && trigger?.kind === "dispatch") await requirePermitted(deps, trigger.by, "started");
-  const parent = parsed.meta.parent ?? (await parentOf(gw, req.issue));
+  const parent = parsed.meta.parent ?? (await own.parent());
   // The branch is always handoff's own name for the task; a script cannot choose it. A hand-written
   // script's branch carries its own number, so it can never be a plan's task branch.
   const branch = taskBranch(
@@ -139,7 +128,7 @@ async function prepare(deps: WorkerDeps, req: WorkerRequest): Promise<TaskContex
   );
   if (parsed.meta.branch !== undefined && parsed.meta.branch !== branch)
     deps.log.warn(`the script names branch ${parsed.meta.branch}; handoff works on ${branch}`);
-  const status = findStatus(await gw.listComments(req.issue));
+  const status = await own.status();
 
   // A duplicate dispatch of an attempt that already finished does nothing; a re-run of the same run proceeds.
   if (

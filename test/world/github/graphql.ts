@@ -12,10 +12,14 @@ import {
   type DocumentNode,
   type GraphQLSchema,
   Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
 } from "graphql";
 import { authorize } from "./access.ts";
 import type { Core } from "./core.ts";
 import { ApiError } from "./errors.ts";
+import { repositoryField } from "./graphql-read.ts";
 import { nodeId } from "./ids.ts";
 import type { Actor, PullState } from "./model.ts";
 import { emitPullEvent } from "./ops/pull-events.ts";
@@ -28,13 +32,45 @@ function schema(): GraphQLSchema {
 }
 
 /** The root fields the emulator resolves. */
-const EMULATED = new Set(["markPullRequestReadyForReview"]);
+const EMULATED = new Set(["markPullRequestReadyForReview", "repository"]);
+
+/**
+ * An older Enterprise Server's schema has no `Issue.subIssues` nor `Issue.parent`: GitHub's answer to a query asking
+ * for it (an error naming the field, no data).
+ */
+function missingSubIssues(
+  doc: DocumentNode,
+): { message: string; extensions: Record<string, string> } | undefined {
+  const info = new TypeInfo(schema());
+  let found: { message: string; extensions: Record<string, string> } | undefined;
+  visit(
+    doc,
+    visitWithTypeInfo(info, {
+      Field(node) {
+        const field = node.name.value;
+        if ((field === "subIssues" || field === "parent") && info.getParentType()?.name === "Issue")
+          found ??= {
+            message: `Field '${field}' doesn't exist on type 'Issue'`,
+            extensions: { code: "undefinedField", typeName: "Issue", fieldName: field },
+          };
+      },
+    }),
+  );
+  return found;
+}
+
+export interface GraphqlOptions {
+  /** Whether this server has sub-issues (an older Enterprise Server does not). */
+  subIssues: boolean;
+}
 
 export interface GraphqlOutcome {
   status: number;
   body: unknown;
   /** Set when the product sent something GitHub would refuse or the emulator cannot answer. */
   violation?: { kind: "invalid-request" | "unknown-route"; message: string };
+  /** "query" or "mutation", once the document parsed: what the call records as its operation. */
+  operation?: string;
 }
 
 function rootFields(doc: DocumentNode): string[] {
@@ -52,7 +88,12 @@ function pullByNodeId(core: Core, id: unknown): PullState | undefined {
   return undefined;
 }
 
-export async function executeGraphql(core: Core, actor: Actor, body: unknown): Promise<GraphqlOutcome> {
+export async function executeGraphql(
+  core: Core,
+  actor: Actor,
+  body: unknown,
+  opts: GraphqlOptions = { subIssues: true },
+): Promise<GraphqlOutcome> {
   const { query, variables } = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
   if (typeof query !== "string") {
     return {
@@ -80,13 +121,22 @@ export async function executeGraphql(core: Core, actor: Actor, body: unknown): P
       violation: { kind: "invalid-request", message },
     };
   }
+  const operation = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)?.operation;
+  const gone = opts.subIssues ? undefined : missingSubIssues(doc);
+  if (gone) return { status: 200, body: { errors: [gone] }, ...(operation ? { operation } : {}) };
   const unknown = rootFields(doc).filter((f) => !EMULATED.has(f));
   if (unknown.length) {
     const message = `GraphQL field(s) not emulated: ${unknown.join(", ")}`;
-    return { status: 200, body: { errors: [{ message }] }, violation: { kind: "unknown-route", message } };
+    return {
+      status: 200,
+      body: { errors: [{ message }] },
+      violation: { kind: "unknown-route", message },
+      ...(operation ? { operation } : {}),
+    };
   }
 
   const rootValue = {
+    repository: repositoryField({ core, actor }),
     markPullRequestReadyForReview: async ({ input }: { input: { pullRequestId: string } }) => {
       const pull = pullByNodeId(core, input.pullRequestId);
       if (!pull)
@@ -132,5 +182,5 @@ export async function executeGraphql(core: Core, actor: Actor, body: unknown): P
       path: e.path,
       message: e.message,
     }));
-  return { status: 200, body: out };
+  return { status: 200, body: out, ...(operation ? { operation } : {}) };
 }

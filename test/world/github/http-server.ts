@@ -111,6 +111,7 @@ export function createPipeline(deps: PipelineDeps) {
     // Set once the request is authenticated and under the limit: it is counted unless it ends in 304.
     let rateActor: string | undefined;
     let counted = false;
+    let graphqlOperation: string | undefined;
     try {
       const raw = await readBody(req);
       if (path.startsWith("/_emulator/")) {
@@ -165,8 +166,9 @@ export function createPipeline(deps: PipelineDeps) {
             return { status, body: new ApiError(403, `API rate limit exceeded for ${key}.`).body() };
           }
           rateActor = key;
-          const out = await executeGraphql(core, actor, requestBody);
+          const out = await executeGraphql(core, actor, requestBody, { subIssues: deps.features.subIssues });
           if (out.violation) record(out.violation.kind, out.violation.message);
+          graphqlOperation = out.operation;
           status = out.status;
           return { status, body: out.body };
         }
@@ -372,7 +374,7 @@ export function createPipeline(deps: PipelineDeps) {
           method: method.toUpperCase(),
           path,
           route: operation?.path ?? null,
-          operationId: operation?.operationId ?? null,
+          operationId: operation?.operationId ?? (graphqlOperation ? `graphql/${graphqlOperation}` : null),
           status,
           query: Object.fromEntries(
             Object.entries(query).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v]),

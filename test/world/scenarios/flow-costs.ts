@@ -76,6 +76,9 @@ const zero = (): PhaseCost => ({
   operations: {},
 });
 
+/** A GET, or a GraphQL query (a POST that changes nothing). */
+const isRead = (c: CallRecord) => c.method === "GET" || c.operationId === "graphql/query";
+
 function costOf(calls: readonly CallRecord[]): Cost & { operations: Record<string, number> } {
   const operations: Record<string, number> = {};
   for (const c of calls.filter((x) => x.counted)) {
@@ -85,8 +88,8 @@ function costOf(calls: readonly CallRecord[]): Cost & { operations: Record<strin
   return {
     operations,
     counted: calls.filter((c) => c.counted).length,
-    reads: calls.filter((c) => c.counted && c.method === "GET").length,
-    writes: calls.filter((c) => c.counted && c.method !== "GET").length,
+    reads: calls.filter((c) => c.counted && isRead(c)).length,
+    writes: calls.filter((c) => c.counted && !isRead(c)).length,
     notModified: calls.filter((c) => c.status === 304).length,
   };
 }
