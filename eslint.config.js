@@ -125,4 +125,48 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The Action (worker and Actions-only orchestrator) ships in action/dist; it never carries the
+    // App server or the CLI. The worker shares the kernel only, not the orchestrator's handlers.
+    files: ["action/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/src/app/*", "**/src/server/*", "**/src/local/*", "**/src/cli/*"],
+              message:
+                "The Action does not import the App server or the CLI: move what both need to the kernel.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["action/src/worker/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "**/src/app/*",
+                "**/src/server/*",
+                "**/src/local/*",
+                "**/src/cli/*",
+                "**/src/orchestrator/*",
+                "**/src/actions/*",
+                "**/src/planner/*",
+              ],
+              message:
+                "The worker imports the kernel (core, github, store, llm), not the orchestrator's code.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

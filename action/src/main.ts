@@ -3,7 +3,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import * as core from "@actions/core";
-import Anthropic from "@anthropic-ai/sdk";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
@@ -17,7 +16,7 @@ import {
   type Pacing,
 } from "../../src/github/octokit-options.ts";
 import { runOrchestratorInActions } from "../../src/actions/orchestrator.ts";
-import { ANTHROPIC_MAX_RETRIES } from "../../src/app/app.ts";
+import { anthropicClient } from "../../src/llm/client.ts";
 import { readActionsEnv, readInputs, resolveMode, type ActionInputs, type ActionsEnv } from "./inputs.ts";
 import { createWorkerTools, scrubEnv, type Sandbox } from "./tools/index.ts";
 import { isDeniedName, secretsInEnv } from "./tools/env.ts";
@@ -42,9 +41,8 @@ const MISSING_KEY =
 function anthropicFactory(inputs: ActionInputs) {
   return () => {
     if (!inputs.anthropicApiKey) throw new Error(MISSING_KEY);
-    return new Anthropic({
+    return anthropicClient({
       apiKey: inputs.anthropicApiKey,
-      maxRetries: ANTHROPIC_MAX_RETRIES,
       ...(inputs.anthropicBaseUrl ? { baseURL: inputs.anthropicBaseUrl } : {}),
     });
   };

@@ -4,8 +4,7 @@
 // world without them and adds its own orchestrator and runner here, the same way startWorld does.
 import { symlink } from "node:fs/promises";
 import path from "node:path";
-import Anthropic from "@anthropic-ai/sdk";
-import { ANTHROPIC_MAX_RETRIES } from "../../src/app/app.ts";
+import { anthropicClient } from "../../src/llm/client.ts";
 import { FAST_PACING } from "../../src/github/octokit-options.ts";
 import { startOrchestratorServer, type RunningOrchestrator } from "../../src/server/start.ts";
 import type { AnthropicFake } from "../../test/world/anthropic/index.ts";
@@ -68,11 +67,7 @@ async function startLiveOrchestrator(world: World, live: LiveModel): Promise<Run
     logLevel: "fatal",
     app: {
       anthropic: () =>
-        new Anthropic({
-          apiKey: live.apiKey,
-          maxRetries: ANTHROPIC_MAX_RETRIES,
-          ...(live.baseUrl ? { baseURL: live.baseUrl } : {}),
-        }),
+        anthropicClient({ apiKey: live.apiKey, ...(live.baseUrl ? { baseURL: live.baseUrl } : {}) }),
     },
   });
   gh.setWebhookSink(createWebhookSender({ url: orchestrator.webhookUrl, secret: world.webhookSecret }).sink);

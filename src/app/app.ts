@@ -1,6 +1,7 @@
 // The orchestrator as a Probot app: each handler turns its event into plain data and hands it to
 // src/orchestrator. The same app function runs behind `npm start` and inside GitHub Actions.
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
+import { anthropicClient } from "../llm/client.ts";
 import type { ApplicationFunction, Context, Probot } from "probot";
 import type { GitHubClient } from "../github/gateway.ts";
 import type { Logger } from "../store/env.ts";
@@ -34,14 +35,11 @@ export interface HandoffApp {
   inFlight: InFlight;
 }
 
-/** Retries inside the SDK (429, 529, 5xx with backoff) before a session gives up. */
-export const ANTHROPIC_MAX_RETRIES = 4;
-
 export function defaultAnthropic(): Anthropic {
   if (!process.env.ANTHROPIC_API_KEY) {
     throw new Error("ANTHROPIC_API_KEY is not set on the handoff server");
   }
-  return new Anthropic({ maxRetries: ANTHROPIC_MAX_RETRIES });
+  return anthropicClient();
 }
 
 function loggerOf(context: Context, onLog?: HandoffAppOptions["onLog"]): Logger {

@@ -3,13 +3,13 @@
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
+import { anthropicClient } from "../llm/client.ts";
 import { CONFIG_PATH, parseConfig, type Config } from "../core/config.ts";
 import { findRepoRoot, LocalRepo, UsageError } from "./repo.ts";
 import { PlanStore } from "./store.ts";
 
 /** The same retry budget the App and the Action give the SDK. */
-const ANTHROPIC_MAX_RETRIES = 4;
 
 export interface Output {
   /** A line for the person (stdout). */
@@ -68,7 +68,7 @@ export async function openLocal(opts: OpenOptions): Promise<LocalEnv> {
         throw new UsageError(
           "ANTHROPIC_API_KEY is not set: the planner and the workers call the Messages API with it. Export it (and ANTHROPIC_BASE_URL for another endpoint that speaks the Messages API) and run again.",
         );
-      return new Anthropic({ apiKey, maxRetries: ANTHROPIC_MAX_RETRIES, ...(baseURL ? { baseURL } : {}) });
+      return anthropicClient({ apiKey, ...(baseURL ? { baseURL } : {}) });
     },
   };
 }
