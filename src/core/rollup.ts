@@ -572,11 +572,21 @@ function formatElapsed(ms: number): string {
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
+/**
+ * When a rollup body was rendered, to the millisecond (a hidden note after the footer): rendering
+ * the same plan at that time gives the same text, which tells a stale rollup from a current one.
+ */
+export function renderedAt(body: string): string | undefined {
+  const m = /<!-- rendered (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z) -->/.exec(body);
+  return m?.[1];
+}
+
 function footer(v: View): string {
   const { now, record } = v.input;
   const elapsed = Date.parse(now) - Date.parse(record.createdAt);
   const age = Number.isFinite(elapsed) && elapsed >= 0 ? ` · planned ${formatElapsed(elapsed)} ago` : "";
-  return `<sub>Updated ${escapeHtml(formatTime(now))}${age}</sub>`;
+  const exact = Number.isNaN(Date.parse(now)) ? "" : `<!-- rendered ${new Date(now).toISOString()} -->`;
+  return `<sub>Updated ${escapeHtml(formatTime(now))}${age}</sub>${exact}`;
 }
 
 // ---- assembly -----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 import {
   decide,
   milestoneNotices,
+  renderedAt,
   rollupText,
   scheduleOf,
   type PlanActions,
@@ -74,6 +75,32 @@ async function startTasks(
   return started;
 }
 
+/** Rounds of read-and-rewrite after a write, at most: each needs another writer to have raced this one. */
+export const MAX_SETTLE_ROUNDS = 3;
+
+/**
+ * After writing the rollup where other writers run side by side: read the plan again and, while the
+ * rollup on GitHub is not what the plan as it now stands renders (at the time the rollup says it
+ * was rendered), write it again. The last writer to read sees every status written before its read,
+ * so the rollup converges without waiting for another event.
+ */
+async function settleRollup(env: OrchestratorEnv, parent: number, settings: PlanSettings): Promise<void> {
+  for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
+    const state = await readParentState(env.gw, parent, env.config.branches.prefix);
+    const rollup = state.snapshot.rollup;
+    if (!rollup || !state.rollupComment) return;
+    const plan = decide(state.snapshot, rollup.record, settings, false);
+    const stored = state.rollupComment.body;
+    const at = renderedAt(stored) ?? env.now().toISOString();
+    if (rollupText(rollup.record, plan.derived, plan.decision, at, settings) === stored) return;
+    await env.gw.updateComment(
+      state.rollupComment.id,
+      rollupText(rollup.record, plan.derived, plan.decision, env.now().toISOString(), settings),
+    );
+    env.log.info(`rewrote the rollup on #${parent}: another writer's older view had landed last`);
+  }
+}
+
 /** Reads the plan once, decides (core/decide.ts), applies: retargets, starts, the rollup, notices. */
 export async function reconcile(
   env: OrchestratorEnv,
@@ -110,6 +137,8 @@ export async function reconcile(
   if (body !== state.rollupComment.body) {
     await env.gw.updateComment(state.rollupComment.id, body);
     env.log.info(`updated the rollup on #${parent}`);
+    // Writers side by side (Actions jobs): a slower one's write may land after a newer one's.
+    if (!env.soleWriter) await settleRollup(env, parent, settings);
   }
   if (env.soleWriter) RECORDED.record(env.gw.fullName, plan.derived.tasks);
   for (const notice of milestoneNotices(record, plan.derived.tasks, decision))

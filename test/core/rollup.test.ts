@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { marked } from "marked";
-import { renderRollup, displayStatus, type RollupInput } from "../../src/core/rollup.ts";
+import { renderRollup, renderedAt, displayStatus, type RollupInput } from "../../src/core/rollup.ts";
 import { decodeMarker, decodeMarkers } from "../../src/core/markers.ts";
 import { RollupRecord, type TaskRecord } from "../../src/core/records.ts";
 import { schedule } from "../../src/core/schedule.ts";
@@ -76,7 +76,12 @@ describe("renderRollup: marker and heading", () => {
     const b = render(tasks, { decision, now: "2026-11-27T16:00:00Z" });
     expect(a).toContain("<sub>Updated 2026-11-24 14:39 UTC · planned 2h 39m ago</sub>");
     expect(b).toContain("<sub>Updated 2026-11-27 16:00 UTC · planned 3d 4h ago</sub>");
-    expect(a.replace(/<sub>.*<\/sub>/, "")).toBe(b.replace(/<sub>.*<\/sub>/, ""));
+    const footer = /<sub>.*<\/sub>(<!-- rendered [^>]* -->)?/;
+    expect(a.replace(footer, "")).toBe(b.replace(footer, ""));
+    // The exact time is kept, hidden: rendering at it again gives the same text.
+    expect(renderedAt(b)).toBe("2026-11-27T16:00:00.000Z");
+    expect(render(tasks, { decision, now: renderedAt(b)! })).toBe(b);
+    expect(renderedAt("no footer")).toBeUndefined();
   });
 });
 
