@@ -12,7 +12,7 @@ import {
 } from "../orchestrator/commands.ts";
 import type { Logger, OrchestratorEnv } from "../store/env.ts";
 import { postNoticeOnce } from "../store/notices.ts";
-import { handlePlanCommand } from "../orchestrator/plan-command.ts";
+import { handlePlanCommand, PlanNotSaved } from "../orchestrator/plan-command.ts";
 import { configErrorMessage, loadEnv, type EnvServices } from "./event-env.ts";
 import type { KeyedSerial } from "../orchestrator/serial.ts";
 
@@ -126,7 +126,9 @@ export async function onComment(ev: CommentEvent, deps: CommentDeps): Promise<vo
       gw,
       issue,
       `error:${ev.comment.id}`,
-      `⚠️ handoff hit an error while running \`/handoff ${command.kind}\`: ${errorText(e).slice(0, 500)}\n\nNothing is lost: comment \`/handoff status\` to pick up where it stopped.`,
+      e instanceof PlanNotSaved
+        ? `⚠️ ${e.message}`
+        : `⚠️ handoff hit an error while running \`/handoff ${command.kind}\`: ${errorText(e).slice(0, 500)}\n\nNothing is lost: comment \`/handoff status\` to pick up where it stopped.`,
     ).catch(() => undefined);
     await gw.removeCommentReaction(ev.comment.id, eyes).catch(() => undefined);
     await gw.reactToComment(ev.comment.id, "confused").catch(() => undefined);

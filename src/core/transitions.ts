@@ -41,6 +41,14 @@ export function lostDispatch(prev: StatusRecord, at: string): StatusRecord {
   };
 }
 
+/**
+ * GitHub could not start the run for a passing reason (a 5xx, no answer) and no run appeared: back
+ * to the scheduler, so the next event or `/handoff status` starts it, not a person's retry.
+ */
+export function dispatchDeferred(rec: StatusRecord, reason: string, at: string): StatusRecord {
+  return { ...rec, state: "pending", reason, at };
+}
+
 /** Starting the worker failed (no workflow, no permission): the attempt fails at once. */
 export function dispatchFailed(rec: StatusRecord, reason: string, at: string): StatusRecord {
   return { ...rec, state: "failed", reason, at };

@@ -110,7 +110,6 @@ export async function materialize(env: OrchestratorEnv, input: MaterializeInput)
   const grounding = input.record.grounding;
   for (const task of tasks) {
     let issue = linked.get(task.key) ?? unlinked.get(task.key);
-    const created = !issue;
     if (!issue) {
       const { title, body } = renderHandoffScript(task, {
         parent,
@@ -130,18 +129,18 @@ export async function materialize(env: OrchestratorEnv, input: MaterializeInput)
     }
     issues.set(task.key, issue);
     input.created?.push(issue);
+    // The sub-issue link comes last: a task found linked on a resume has its dependencies linked too
+    // (a dependency linked twice is GitHub's 422, which addBlockedBy takes as done).
     if (!linked.has(task.key)) {
+      for (const dep of task.dependsOn) {
+        const blocker = issues.get(dep) ?? linked.get(dep);
+        if (blocker) await gw.addBlockedBy(issue.number, blocker.id);
+      }
       try {
         await gw.addSubIssue(parent, issue.id);
       } catch (e) {
         // 422 when it is linked already (a concurrent run got there first): that is the goal.
         if (statusOf(e) !== 422) throw e;
-      }
-    }
-    if (created || !linked.has(task.key)) {
-      for (const dep of task.dependsOn) {
-        const blocker = issues.get(dep) ?? linked.get(dep);
-        if (blocker) await gw.addBlockedBy(issue.number, blocker.id);
       }
     }
   }

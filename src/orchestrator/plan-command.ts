@@ -45,6 +45,15 @@ function placeholderBody(record: RollupRecord): string {
   return `${encodeMarker("rollup", record)}\n## 🧭 handoff is planning\n\nExploring the repository to split this issue into handoff scripts (requested by @${record.trigger.author}). This comment becomes the plan's rollup.`;
 }
 
+/** The plan was made but GitHub would not store it: the message says what a person can do. */
+export class PlanNotSaved extends Error {}
+
+function errorSummary(e: unknown): string {
+  const status = (e as { status?: unknown }).status;
+  const text = e instanceof Error ? e.message : String(e);
+  return (typeof status === "number" ? `${status}: ` : "") + text.slice(0, 200);
+}
+
 /** A claim that holds no plan yet: planning is under way, or died before it saved one. */
 export function isPlanningClaim(record: RollupRecord): boolean {
   return record.tasks.length === 0 && record.pending.length === 0 && record.planner === undefined;
@@ -278,7 +287,14 @@ export async function handlePlanCommand(
     ...placeholder,
     body: placeholderBody(fits ? record : { ...record, pending: [] }),
   };
-  await gw.updateComment(placeholder.id, saved.body);
+  try {
+    await gw.updateComment(placeholder.id, saved.body);
+  } catch (e) {
+    // Nothing was created and the plan is not on GitHub: say so rather than "nothing is lost".
+    throw new PlanNotSaved(
+      `The plan (${plan.tasks.length} tasks) could not be saved on #${parent}: GitHub answered ${errorSummary(e)}. Nothing was created. Comment \`/handoff\` to plan again.`,
+    );
+  }
   try {
     const created: IssueData[] = [];
     const linked = await materialize(env, {

@@ -2,7 +2,7 @@
 // process dies in between, the task shows queued and the worker's own start-up check or a
 // `/handoff retry` recovers it; it is never dispatched twice for the same attempt by one reconcile.
 import type { StatusRecord } from "../core/records.ts";
-import { dispatchFailed, queued as queuedRecord } from "../core/transitions.ts";
+import { dispatchDeferred, dispatchFailed, queued as queuedRecord } from "../core/transitions.ts";
 import { answerLost, statusOf } from "../github/gateway.ts";
 import { issueOfRunTitle } from "../core/names.ts";
 import type { OrchestratorEnv } from "./env.ts";
@@ -20,7 +20,7 @@ export interface StartRequest {
 
 export type StartOutcome =
   | { ok: true; record: StatusRecord }
-  | { ok: false; record: StatusRecord; reason: string; claimLost?: boolean };
+  | { ok: false; record: StatusRecord; reason: string; claimLost?: boolean; deferred?: boolean };
 
 /** Worker workflow inputs. The workflow in .github/workflows declares exactly these. */
 export function workerInputs(req: {
@@ -87,6 +87,14 @@ export async function startWorker(env: OrchestratorEnv, req: StartRequest): Prom
     return { ok: true, record: queued };
   } catch (e) {
     const reason = dispatchFailure(env, e);
+    if (answerLost(e)) {
+      // GitHub is having trouble (the retries and the look for the run are done): try again later.
+      const later = `${reason}. GitHub could not start it just now; it starts again on the plan's next event or \`/handoff status\``;
+      const deferred = dispatchDeferred(queued, later, env.now().toISOString());
+      await writeStatus(env.gw, req.issue, req.parent, deferred, commentId);
+      env.log.warn(`dispatch for #${req.issue} deferred: ${reason}`);
+      return { ok: false, record: deferred, reason: later, deferred: true };
+    }
     const failed = dispatchFailed(queued, reason, env.now().toISOString());
     await writeStatus(env.gw, req.issue, req.parent, failed, commentId);
     env.log.warn(`dispatch for #${req.issue} failed: ${reason}`);

@@ -63,7 +63,7 @@ async function startTasks(
       previous: sub?.status?.record,
       statusCommentId: sub?.status?.commentId,
     });
-    task.state = outcome.ok || outcome.claimLost ? "queued" : "failed";
+    task.state = outcome.ok || outcome.claimLost ? "queued" : outcome.deferred ? "pending" : "failed";
     task.attempt = outcome.record.attempt;
     if (!outcome.ok && outcome.claimLost) continue; // another process dispatched it
     if (!outcome.ok) {

@@ -50,6 +50,12 @@ export class Script {
     return this;
   }
 
+  /** Adds a route ahead of every other: what a second session of the same kind answers. */
+  first(match: Matcher, source: ReplySource, name = `route ${this.#routes.length + 1}`): this {
+    this.#routes.unshift({ name, match, source, calls: 0, previous: [] });
+    return this;
+  }
+
   /** Answers requests no route matched. */
   otherwise(source: ReplySource, name = "default"): this {
     this.#fallback = { name, match: () => true, source, calls: 0, previous: [] };
