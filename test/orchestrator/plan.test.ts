@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/markers.ts";
 import { Task } from "../../src/core/plan.ts";
-import { RollupRecord } from "../../src/core/records.ts";
+import { MAX_ROLLUP_MARKER_CHARS, RollupRecord } from "../../src/core/records.ts";
 import { parseHandoffScript } from "../../src/core/script.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { toolUse } from "../world/anthropic/index.ts";
@@ -195,6 +195,51 @@ describe("a plan too large for a comment marker with the old escapes", () => {
     expect(rollups).toHaveLength(1);
     const record = RollupRecord.parse(decodeMarker(rollups[0]!.body, "rollup"));
     expect(record.tasks.map((t) => t.issue)).toEqual(subs.map((s) => s.number));
+    expect(world.gh.violations()).toEqual([]);
+  });
+});
+
+describe("a plan too large for the rollup's marker", () => {
+  it("is kept by its sub-issues alone: an outage midway leaves the missing tasks named, nothing twice", async () => {
+    await world.close();
+    world = await startWorld({ files: { ".github/handoff.yml": configForN(20) }, secondaryRateLimit: false });
+    // Over the marker's room, under what the planner may write in one reply (16,000 tokens).
+    const big = planOfN(20);
+    const room = Math.floor((61_000 - JSON.stringify(big).length) / 20);
+    const prose = "Walk through each call site, keep the behaviour, and note what changed. ".repeat(60);
+    big.tasks = big.tasks.map((t) => ({ ...t, approach: `${t.approach} ${prose}`.slice(0, room) }));
+    expect(JSON.stringify(big).length).toBeGreaterThan(MAX_ROLLUP_MARKER_CHARS);
+    world.anthropic.script.on(PLANNER_MATCH, () => toolUse("submit_plan", big), "planner");
+    // GitHub stops creating issues after the fifth, for the rest of the event.
+    world.gh.fault({ operationId: "issues/create", kind: "delay", delayMs: 0, times: 5 });
+    const outage = world.gh.fault({
+      operationId: "issues/create",
+      kind: "status",
+      status: 502,
+      times: Infinity,
+    });
+    const parent = await openIssue();
+    await comment(parent, "/handoff plan");
+    outage.remaining = 0;
+    await comment(parent, "/handoff status");
+
+    const gh = repoClient(world);
+    const subs = await subIssuesOf(gh, parent);
+    expect(subs).toHaveLength(5);
+    expect(world.gh.calls({ operationId: "issues/create" }).filter((c) => c.status === 201)).toHaveLength(5);
+    const rollups = await rollupComments(gh, parent);
+    expect(rollups).toHaveLength(1);
+    const body = rollups[0]!.body ?? "";
+    const record = RollupRecord.parse(decodeMarker(body, "rollup"));
+    // The record keeps every task's key, in plan order.
+    expect(record.tasks.map((t) => t.key)).toEqual(big.tasks.map((t) => t.key));
+    const visible = body.replace(/<!--[\s\S]*?-->/g, "");
+    // The five created tasks show with their sub-issue; each missing one is named where people look.
+    for (const s of subs) expect(visible).toContain(`#${s.number}`);
+    // (the first ten of the fifteen, then how many more).
+    for (const t of big.tasks.slice(5, 15))
+      expect(visible).toContain(`task \`${t.key}\` is in the plan but neither its sub-issue nor its text`);
+    expect(visible).toContain("and 5 more");
     expect(world.gh.violations()).toEqual([]);
   });
 });
