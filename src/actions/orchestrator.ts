@@ -10,7 +10,7 @@ import type { EmitterWebhookEvent } from "@octokit/webhooks";
 import { createHandoffApp, type HandoffAppOptions } from "../app/app.ts";
 import { octokitPacingOptions, type Pacing } from "../github/octokit-options.ts";
 import type { Logger } from "../store/env.ts";
-import { handoffOctokit } from "../server/start.ts";
+import { handoffOctokit } from "../github/app-octokit.ts";
 import { waitForTurn, type TurnClient } from "./turn.ts";
 
 export interface ActionsOrchestratorInput {

@@ -22,10 +22,15 @@ Commands:
   clean [<plan-id>]            Remove worktrees and branches of finished or cancelled plans (all
                                plans by default); work not in the base branch is kept
       --force                  also unfinished plans and unmerged work
+  publish [<plan-id>] --issue N   Put a local plan on GitHub as issue N's sub-issues and rollup, as
+                               the handoff App (APP_ID, PRIVATE_KEY_PATH); its workers take over
+      --repo owner/name        the repository (default: the \`origin\` remote)
+      --plan-only              wait for \`/handoff go\` on the issue instead of starting tasks
+  pull N [--repo owner/name]   Bring issue N's GitHub plan here as plan N (GITHUB_TOKEN, or the App)
   help                         This text
 
-Environment: ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL) for the model. .github/handoff.yml applies
-as on GitHub.
+Environment: ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL) for the model; GITHUB_API_URL for GitHub
+Enterprise Server. .github/handoff.yml applies as on GitHub.
 `;
 
 export interface CliArgs {
@@ -43,6 +48,7 @@ export interface CliArgs {
   issue?: number;
   repo?: string;
   force: boolean;
+  planOnly: boolean;
 }
 
 export class ArgsError extends Error {}
@@ -75,6 +81,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         issue: { type: "string" },
         repo: { type: "string" },
         force: { type: "boolean", default: false },
+        "plan-only": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -99,5 +106,6 @@ export function parseCliArgs(argv: string[]): CliArgs {
     issue: positiveNumber("issue", v.issue, true),
     ...(v.repo !== undefined ? { repo: v.repo } : {}),
     force: v.force === true,
+    planOnly: v["plan-only"] === true,
   };
 }

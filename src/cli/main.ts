@@ -9,6 +9,8 @@ import { runScript } from "../local/script-run.ts";
 import { statusCommand } from "../local/status.ts";
 import { cleanCommand } from "../local/clean.ts";
 import { retryCommand } from "../local/retry.ts";
+import { publishCommand } from "../local/publish.ts";
+import { pullCommand } from "../local/pull.ts";
 import { ArgsError, parseCliArgs, USAGE, type CliArgs } from "./args.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -70,6 +72,17 @@ async function dispatch(args: CliArgs, opts: CliOptions): Promise<number> {
     case "clean":
       if (args.positionals.length > 1) throw new UsageError("give at most one plan id.");
       return cleanCommand(env, args.positionals[0], args.force);
+    case "publish":
+      if (args.positionals.length > 1) throw new UsageError("give at most one plan id.");
+      return publishCommand(env, {
+        ...(args.positionals[0] !== undefined ? { id: args.positionals[0] } : {}),
+        ...(args.issue !== undefined ? { issue: args.issue } : {}),
+        ...(args.repo !== undefined ? { repo: args.repo } : {}),
+        planOnly: args.planOnly,
+      });
+    case "pull":
+      if (args.positionals.length !== 1) throw new UsageError("give the issue number: handoff pull N.");
+      return pullCommand(env, args.positionals[0], args.repo);
     default:
       throw new ArgsError(`unknown command \`${args.command}\``);
   }

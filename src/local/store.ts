@@ -25,8 +25,10 @@ export const PlanFile = z.object({
   commit: z.string(),
   request: z.object({ title: z.string(), body: z.string() }),
   rollup: RollupRecord,
-  /** Set once the plan is on GitHub (published, or pulled from there). */
-  github: z.object({ repo: z.string(), issue: z.number().int().positive() }).optional(),
+  /** Set once the plan is on GitHub (published, or pulled from there: `pulled`). */
+  github: z
+    .object({ repo: z.string(), issue: z.number().int().positive(), pulled: z.literal(true).optional() })
+    .optional(),
 });
 export type PlanFile = z.infer<typeof PlanFile>;
 

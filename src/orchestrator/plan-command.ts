@@ -41,7 +41,7 @@ export type PlanCommandResult =
 
 const failedNoticeId = (triggerId: number) => `plan-failed:${triggerId}`;
 
-function placeholderBody(record: RollupRecord): string {
+export function placeholderBody(record: RollupRecord): string {
   return `${encodeMarker("rollup", record)}\n## 🧭 handoff is planning\n\nExploring the repository to split this issue into handoff scripts (requested by @${record.trigger.author}). This comment becomes the plan's rollup.`;
 }
 

@@ -6,7 +6,7 @@
 import { run } from "probot";
 import { createHandoffApp } from "../app/app.ts";
 import { setupWebhook } from "./setup-url.ts";
-import { handoffOctokit } from "./start.ts";
+import { handoffOctokit } from "../github/app-octokit.ts";
 
 const configured = Boolean(process.env.APP_ID && (process.env.PRIVATE_KEY || process.env.PRIVATE_KEY_PATH));
 const setup = configured ? null : setupWebhook(process.env);

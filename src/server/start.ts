@@ -2,10 +2,11 @@
 // loopback port; `npm start` goes through Probot's own `run` (src/server/main.ts).
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
-import { Probot, ProbotOctokit, Server } from "probot";
+import { Probot, Server } from "probot";
+import { handoffOctokit } from "../github/app-octokit.ts";
 import { createHandoffApp, type HandoffAppOptions } from "../app/app.ts";
 import type { InFlight } from "../app/in-flight.ts";
-import { octokitPacingOptions, type Pacing } from "../github/octokit-options.ts";
+import type { Pacing } from "../github/octokit-options.ts";
 
 export interface OrchestratorServerOptions {
   appId: number | string;
@@ -25,23 +26,6 @@ export interface RunningOrchestrator {
   webhookUrl: string;
   inFlight: InFlight;
   close(): Promise<void>;
-}
-
-/**
- * Probot's Octokit with handoff's bounded retries and write pacing. Handoff's policy is laid OVER
- * what Probot passes in: Probot's own throttle callbacks do not retry secondary rate limits at all.
- * Kept from Probot: the per-installation `id`, a Redis connection, and `enabled: false`.
- */
-export function handoffOctokit(pacing?: Pacing): typeof ProbotOctokit {
-  const extra = octokitPacingOptions(pacing);
-  return ProbotOctokit.defaults((instance: Record<string, unknown>) => {
-    const theirs = (instance.throttle ?? {}) as Record<string, unknown>;
-    return {
-      ...instance,
-      throttle: theirs.enabled === false ? theirs : { ...theirs, ...extra.throttle },
-      retry: { ...(instance.retry as object | undefined), ...extra.retry },
-    };
-  }) as typeof ProbotOctokit;
 }
 
 export async function startOrchestratorServer(opts: OrchestratorServerOptions): Promise<RunningOrchestrator> {
