@@ -19,6 +19,11 @@ import type { CallRecord, Violation, ViolationKind } from "./records.ts";
 import { missingFeature, type ServerFeatures } from "./server-profile.ts";
 import { foldMultiSegment, type LoadedSpec } from "./spec.ts";
 
+/** The body GitHub (or a proxy in front of it) sends with an injected server error. */
+function faultBody(fault: { message?: string }, status: number) {
+  return { message: fault.message ?? "Server Error", documentation_url: DOCS, status: String(status) };
+}
+
 export interface PipelineDeps {
   spec: LoadedSpec;
   core: Core;
@@ -268,14 +273,7 @@ export function createPipeline(deps: PipelineDeps) {
           if (fault.kind === "delay") await new Promise((r) => setTimeout(r, fault.delayMs ?? 100));
           if (fault.kind === "status") {
             status = fault.status ?? 502;
-            return {
-              status,
-              body: {
-                message: fault.message ?? "Server Error",
-                documentation_url: DOCS,
-                status: String(status),
-              },
-            };
+            return { status, body: faultBody(fault, status) };
           }
           if (fault.kind === "secondary-rate-limit") {
             status = 403;
@@ -313,14 +311,7 @@ export function createPipeline(deps: PipelineDeps) {
         if (fault?.kind === "lost-response") {
           // GitHub did the work; the answer never arrived (a proxy's 502 after the write).
           status = fault.status ?? 502;
-          return {
-            status,
-            body: {
-              message: fault.message ?? "Server Error",
-              documentation_url: DOCS,
-              status: String(status),
-            },
-          };
+          return { status, body: faultBody(fault, status) };
         }
         status = result.status;
         Object.assign(headers, result.headers ?? {});
