@@ -6,7 +6,7 @@ import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 import * as prettier from "prettier";
-import { configJsonSchema, renderConfigReference, renderConfigSchemaJson } from "../src/core/config-docs.ts";
+import { configJsonSchema, renderConfigReference, renderConfigSchemaJson } from "./config-docs.ts";
 import { COMMAND_HELP } from "../src/core/commands.ts";
 import { escapeTableCell } from "../src/core/text.ts";
 

@@ -10,7 +10,7 @@ import {
   renderConfigReference,
   renderExampleConfig,
   typeOf,
-} from "../../src/core/config-docs.ts";
+} from "../../scripts/config-docs.ts";
 import { README_PATH, REFERENCE_PATH, ROOT, SCHEMA_PATH, renderDocs } from "../../scripts/gen-config-docs.ts";
 
 describe("committed configuration docs", () => {

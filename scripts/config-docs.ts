@@ -3,8 +3,8 @@
 // with a table of every key and a complete example file. scripts/gen-config-docs.ts writes them.
 import { z } from "zod";
 import { stringify } from "yaml";
-import { Config, CONFIG_PATH, DEFAULT_CONFIG } from "./config.ts";
-import { escapeTableCell } from "./text.ts";
+import { Config, CONFIG_PATH, DEFAULT_CONFIG } from "../src/core/config.ts";
+import { escapeTableCell } from "../src/core/text.ts";
 
 export type JsonSchema = {
   type?: string;
