@@ -95,7 +95,9 @@ describe("every kind of write after planning, its answer lost", () => {
     expect(steps.map((s) => s.operationId)).toEqual(
       expect.arrayContaining(["pulls/create", "issues/update-comment"]),
     );
-    console.log(`walking ${steps.length} steps: ${steps.map((s) => `${s.operationId} #${s.nth}`).join(", ")}`);
+    console.log(
+      `walking ${steps.length} steps: ${steps.map((s) => `${s.operationId} #${s.nth}`).join(", ")}`,
+    );
     for (const step of steps) {
       const r = await play(step);
       const name = `${step.operationId} #${step.nth}`;
