@@ -10,10 +10,10 @@ import { taskSpend } from "../core/records.ts";
 import { displayStatus, renderRollup, STATUS_DISPLAY, type DisplayStatus } from "../core/rollup.ts";
 import type { Decision } from "../core/schedule.ts";
 import { formatTokens, formatUsd, totalTokens } from "../core/usage.ts";
-import { createMarkdownRenderer, escapeHtml } from "../../scripts/demo/html-markdown.ts";
-import { flowLines, parseFlowchart } from "../../scripts/demo/mermaid-text.ts";
+import { createMarkdownRenderer, escapeHtml } from "../report/html-markdown.ts";
+import { flowLines, parseFlowchart } from "../report/mermaid-text.ts";
 import { codeSpan } from "../core/text.ts";
-import { PAGE_CSS } from "../../scripts/demo/page-style.ts";
+import { PAGE_CSS } from "../report/page-style.ts";
 import type { LocalEnv } from "./env.ts";
 import type { LocalState } from "./state.ts";
 

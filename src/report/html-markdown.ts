@@ -1,8 +1,9 @@
-// GitHub-flavoured markdown to HTML for the demo page, rendered the way GitHub shows an issue:
-// line breaks kept, alerts as callouts, ```mermaid as a block Mermaid draws in the browser, #N
-// linked to that issue or PR on the page. Raw HTML passes an allowlist of tags without attributes
-// (the text comes from a model), images become links (the page loads nothing from the network),
-// and links into the local emulator point at the matching section of the page instead.
+// GitHub-flavoured markdown to HTML for the rollup pages (`handoff status` and the demo), rendered
+// the way GitHub shows an issue: line breaks kept, alerts as callouts, ```mermaid as a block Mermaid
+// draws in the browser, #N linked to that issue or PR on the page. Raw HTML passes an allowlist of
+// tags without attributes (the text comes from a model), images become links (the page loads
+// nothing from the network), and links into the local emulator point at the matching section of
+// the page instead.
 import { Marked, type Tokens } from "marked";
 
 export interface LinkContext {

@@ -1,4 +1,5 @@
-// The demo page's stylesheet: close to GitHub's light issue page, inline so nothing is fetched.
+// The rollup pages' stylesheet (`handoff status` and the demo): close to GitHub's light issue page,
+// inline so nothing is fetched.
 export const PAGE_CSS = `
 :root { --fg:#1f2328; --muted:#59636e; --border:#d1d9e0; --canvas:#f6f8fa; --accent:#0969da; }
 * { box-sizing: border-box; }
