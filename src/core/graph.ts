@@ -55,21 +55,24 @@ export function topologicalOrder(nodes: readonly DependencyNode[]): string[] {
   return order;
 }
 
-/** Every task that transitively depends on `key`. */
-export function dependentsOf(nodes: readonly DependencyNode[], key: string): Set<string> {
-  const out = new Set<string>();
-  let frontier = [key];
-  while (frontier.length) {
-    const next: string[] = [];
-    for (const n of nodes) {
-      if (!out.has(n.key) && n.dependsOn.some((d) => frontier.includes(d))) {
-        out.add(n.key);
-        next.push(n.key);
-      }
+/**
+ * Drops dependencies on keys that are not in the plan (a task removed by hand cannot be waited for),
+ * saying so in `problems`. Changes `tasks` in place.
+ */
+export function pruneUnknownDependencies(
+  tasks: { key: string; dependsOn: string[] }[],
+  problems: string[],
+): void {
+  const known = new Set(tasks.map((t) => t.key));
+  for (const t of tasks) {
+    const missing = t.dependsOn.filter((d) => !known.has(d));
+    if (missing.length) {
+      problems.push(
+        `\`${t.key}\` depends on ${missing.map((m) => `\`${m}\``).join(", ")}, which is not in the plan`,
+      );
+      t.dependsOn = t.dependsOn.filter((d) => known.has(d));
     }
-    frontier = next;
   }
-  return out;
 }
 
 /**

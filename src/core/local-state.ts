@@ -3,6 +3,7 @@
 // derivePlan (state.ts) for GitHub, with the commit in place of the pull request: a task whose branch
 // holds its successful result commit is done and its branch is the base of a stacked dependent, as an
 // open PR is on GitHub; once that commit is in the base branch it counts as merged.
+import { pruneUnknownDependencies } from "./graph.ts";
 import type { Task } from "./plan.ts";
 import {
   taskBranch,
@@ -92,16 +93,7 @@ export function deriveLocalPlan(input: LocalPlanInput): LocalDerived {
       ...(t.status?.earlier ? { earlier: t.status.earlier } : {}),
     });
   }
-  const known = new Set(tasks.map((t) => t.key));
-  for (const t of tasks) {
-    const missing = t.dependsOn.filter((d) => !known.has(d));
-    if (missing.length) {
-      problems.push(
-        `\`${t.key}\` depends on ${missing.map((m) => `\`${m}\``).join(", ")}, which is not in the plan`,
-      );
-      t.dependsOn = t.dependsOn.filter((d) => known.has(d));
-    }
-  }
+  pruneUnknownDependencies(tasks, problems);
   return { tasks, scripts, problems };
 }
 

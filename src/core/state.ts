@@ -1,6 +1,7 @@
 // Derives every task's state from what GitHub holds: the rollup record on the parent, the
 // sub-issues and their handoff-script markers, each sub-issue's status record, and the task PRs.
 // Pure: the GitHub reading happens in src/github/snapshot.ts; this decides what it means.
+import { pruneUnknownDependencies } from "./graph.ts";
 import type { RollupRecord, StatusRecord, TaskRecord, TaskState } from "./records.ts";
 import { WorkerResult, taskBranch } from "./records.ts";
 import { Task } from "./plan.ts";
@@ -200,16 +201,6 @@ export function derivePlan(snap: ParentSnapshot, branchPrefix: string): DerivedP
     });
   }
 
-  // Dependencies on tasks that no longer exist cannot be waited for.
-  const known = new Set(tasks.map((t) => t.key));
-  for (const t of tasks) {
-    const missing = t.dependsOn.filter((d) => !known.has(d));
-    if (missing.length) {
-      problems.push(
-        `\`${t.key}\` depends on ${missing.map((m) => `\`${m}\``).join(", ")}, which is not in the plan`,
-      );
-      t.dependsOn = t.dependsOn.filter((d) => known.has(d));
-    }
-  }
+  pruneUnknownDependencies(tasks, problems);
   return { tasks, scripts, issues, problems };
 }
