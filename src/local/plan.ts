@@ -59,6 +59,28 @@ export function renderScripts(
   return scripts;
 }
 
+/** A local plan's record: the rollup record a `/handoff` comment makes, approved, its id as parent. */
+export function localRecord(
+  env: LocalEnv,
+  id: number,
+  plan: { summary: string; keys: readonly string[] },
+  extra: Pick<RollupRecord, "planner" | "grounding"> = {},
+): RollupRecord {
+  return {
+    v: 1,
+    parent: id,
+    summary: plan.summary,
+    trigger: { commentId: 0, author: env.person },
+    approved: true,
+    cancelled: false,
+    createdAt: env.now().toISOString(),
+    ...(extra.planner ? { planner: extra.planner } : {}),
+    tasks: plan.keys.map((key) => ({ key })),
+    pending: [],
+    ...(extra.grounding ? { grounding: extra.grounding } : {}),
+  };
+}
+
 /** Planning's cost plus every task's worker budget, capped by the plan's own limit. */
 export function costCeiling(env: LocalEnv, tasks: number, plannerCost: number): string {
   return costCeilingText({
@@ -103,21 +125,17 @@ export async function planCommand(env: LocalEnv, requestText: string): Promise<n
   const plan = inDependencyOrder(outcome.plan);
   await env.store.init();
   const id = await env.store.nextId();
-  const record: RollupRecord = {
-    v: 1,
-    parent: id,
-    summary: plan.summary,
-    trigger: { commentId: 0, author: env.person },
-    approved: true,
-    cancelled: false,
-    createdAt: env.now().toISOString(),
-    planner: { model: outcome.model, turns: outcome.turns, usage: outcome.usage, costUsd: outcome.costUsd },
-    tasks: plan.tasks.map((t) => ({ key: t.key })),
-    pending: [],
-    ...(outcome.grounding
-      ? { grounding: { base: outcome.grounding.base, unverified: outcome.grounding.unverified } }
-      : {}),
-  };
+  const record = localRecord(
+    env,
+    id,
+    { summary: plan.summary, keys: plan.tasks.map((t) => t.key) },
+    {
+      planner: { model: outcome.model, turns: outcome.turns, usage: outcome.usage, costUsd: outcome.costUsd },
+      ...(outcome.grounding
+        ? { grounding: { base: outcome.grounding.base, unverified: outcome.grounding.unverified } }
+        : {}),
+    },
+  );
   const file: PlanFile = { v: 1, base, commit, request, rollup: record };
   await env.store.writePlan(id, file, renderScripts(plan, id, env.config.branches.prefix, record.grounding));
   printPlan(env, id, plan.tasks, outcome.costUsd ?? 0);

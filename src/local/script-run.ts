@@ -2,10 +2,9 @@
 // The script becomes a one-task local plan, so it runs, resumes and reports like any other.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { RollupRecord } from "../core/records.ts";
 import { parseHandoffScript } from "../core/script.ts";
 import { baseBranchOf, type LocalEnv } from "./env.ts";
-import { renderScripts } from "./plan.ts";
+import { localRecord, renderScripts } from "./plan.ts";
 import { UsageError } from "./repo.ts";
 import { checkCleanBase, runPlan, type RunOptions } from "./run.ts";
 import { parseScriptFile } from "./store.ts";
@@ -33,17 +32,7 @@ export async function runScript(
   const commit = (await env.repo.revParse(`refs/heads/${base}`)) ?? "";
   await env.store.init();
   const id = await env.store.nextId();
-  const record: RollupRecord = {
-    v: 1,
-    parent: id,
-    summary: task.title,
-    trigger: { commentId: 0, author: env.person },
-    approved: true,
-    cancelled: false,
-    createdAt: env.now().toISOString(),
-    tasks: [{ key: task.key }],
-    pending: [],
-  };
+  const record = localRecord(env, id, { summary: task.title, keys: [task.key] });
   await env.store.writePlan(
     id,
     { v: 1, base, commit, request: { title: script.title, body: script.body }, rollup: record },
