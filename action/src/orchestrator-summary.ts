@@ -1,6 +1,6 @@
 // The job summary of an orchestrator run (Actions-only mode): which event it handled, about which
 // issue or pull request, and what handoff did, so a person reading the run need not search its log.
-import { escapeHtml } from "../../src/core/rollup-text.ts";
+import { escapeHtml } from "../../src/core/rollup/text.ts";
 import { oneLine } from "../../src/core/text.ts";
 
 export interface LogLine {

@@ -3,7 +3,7 @@ import { encodeMarker } from "./markers.ts";
 import type { AcceptanceCriterion } from "./plan.ts";
 import type { WorkerResult } from "./records.ts";
 import { fitToLimit, MAX_WRITTEN_CHARS, shrinkResult } from "./fit.ts";
-import { cellText, embedUntrusted, neutralize, stripHidden } from "./rollup-text.ts";
+import { cellText, embedUntrusted, neutralize, stripHidden } from "./rollup/text.ts";
 import { codeSpan, fenceFor, oneLine, truncateEnd, truncateMiddle } from "./text.ts";
 import { formatTokens, formatUsd, totalTokens } from "./usage.ts";
 

@@ -2,7 +2,7 @@
 // One comment per sub-issue, updated in place by the orchestrator and the worker.
 import { fitToLimit, shrinkResult } from "./fit.ts";
 import { encodeMarker } from "./markers.ts";
-import { embedUntrusted } from "./rollup-text.ts";
+import { embedUntrusted } from "./rollup/text.ts";
 import { truncateEnd } from "./text.ts";
 import type { StatusRecord } from "./records.ts";
 import { formatTokens, formatUsd, totalTokens } from "./usage.ts";

@@ -9,7 +9,7 @@ import {
   quoteBlock,
   quotedLength,
   stripHidden,
-} from "../../src/core/rollup-text.ts";
+} from "../../src/core/rollup/text.ts";
 import { fairShares } from "../../src/core/fair-share.ts";
 
 describe("neutralize", () => {

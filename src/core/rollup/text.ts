@@ -10,7 +10,7 @@ import {
   safeSlice,
   stripHtmlComments,
   stripInvisible,
-} from "./text.ts";
+} from "../text.ts";
 
 // Tags that would end or restructure the collapsed sections this comment is built from, and the tags
 // GFM's tag filter disarms anyway (raw-text elements: a browser reads everything after an unclosed
