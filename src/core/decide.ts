@@ -5,7 +5,7 @@
 import { retargetedBody } from "./pull-body.ts";
 import { taskSpend, type RollupRecord, type TaskRecord } from "./records.ts";
 import { renderRollup } from "./rollup.ts";
-export { renderedAt } from "./rollup.ts";
+export { renderedAt, sameRollup } from "./rollup.ts";
 import { schedule, type Decision, type StartTask } from "./schedule.ts";
 import { derivePlan, type DerivedPlan, type ParentSnapshot } from "./state.ts";
 import { formatTokens, formatUsd, sumUsage, totalTokens, ZERO_USAGE } from "./usage.ts";

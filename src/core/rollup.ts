@@ -18,7 +18,7 @@ export {
   type DisplayStatus,
   type RollupInput,
 } from "./rollup/view.ts";
-export { renderedAt } from "./rollup/footer.ts";
+export { renderedAt, sameRollup } from "./rollup/footer.ts";
 
 /** The rollup comment body: at most `maxChars` (default ROLLUP_MAX_CHARS) characters. */
 export function renderRollup(input: RollupInput): string {

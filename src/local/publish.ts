@@ -107,15 +107,16 @@ export async function publishCommand(env: LocalEnv, opts: PublishOptions): Promi
     };
     // Too large for the rollup's marker: the sub-issues keep the plan (as `/handoff` does).
     const fits = encodeMarker("rollup", record).length <= MAX_ROLLUP_MARKER_CHARS;
-    await env.store.writeRecord(id, {
-      ...plan,
-      github: { repo: `${ref.owner}/${ref.repo}`, issue: opts.issue },
-    });
     const claim = await gw.createComment(
       opts.issue,
       placeholderBody(fits ? record : { ...record, pending: [] }),
     );
     botLogin = claim.author.login;
+    // From here the issue holds this plan: publishing again finishes it; onto another issue, refuses.
+    await env.store.writeRecord(id, {
+      ...plan,
+      github: { repo: `${ref.owner}/${ref.repo}`, issue: opts.issue },
+    });
   }
 
   const linked = await materialize(oenv, { parent: opts.issue, record, botLogin });

@@ -6,6 +6,7 @@ import {
   milestoneNotices,
   renderedAt,
   rollupText,
+  sameRollup,
   scheduleOf,
   type PlanActions,
   type PlanSettings,
@@ -134,7 +135,7 @@ export async function reconcile(
   }
 
   const body = rollupText(record, plan.derived, decision, env.now().toISOString(), settings);
-  if (body !== state.rollupComment.body) {
+  if (!sameRollup(body, state.rollupComment.body)) {
     await env.gw.updateComment(state.rollupComment.id, body);
     env.log.info(`updated the rollup on #${parent}`);
     // Writers side by side (Actions jobs): a slower one's write may land after a newer one's.

@@ -1,6 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { marked } from "marked";
-import { renderRollup, renderedAt, displayStatus, type RollupInput } from "../../src/core/rollup.ts";
+import {
+  renderRollup,
+  renderedAt,
+  sameRollup,
+  displayStatus,
+  type RollupInput,
+} from "../../src/core/rollup.ts";
 import { decodeMarker, decodeMarkers } from "../../src/core/markers.ts";
 import { RollupRecord, type TaskRecord } from "../../src/core/records.ts";
 import { schedule } from "../../src/core/schedule.ts";
@@ -82,6 +88,11 @@ describe("renderRollup: marker and heading", () => {
     expect(renderedAt(b)).toBe("2026-11-27T16:00:00.000Z");
     expect(render(tasks, { decision, now: renderedAt(b)! })).toBe(b);
     expect(renderedAt("no footer")).toBeUndefined();
+    // Two renders a moment apart within the same minute show the same: no reason to write again.
+    const c = render(tasks, { decision, now: "2026-11-27T16:00:30.250Z" });
+    expect(c).not.toBe(b);
+    expect(sameRollup(b, c)).toBe(true);
+    expect(sameRollup(a, b)).toBe(false);
   });
 });
 

@@ -107,8 +107,17 @@ export function formatElapsed(ms: number): string {
  * the same plan at that time gives the same text, which tells a stale rollup from a current one.
  */
 export function renderedAt(body: string): string | undefined {
-  const m = /<!-- rendered (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z) -->/.exec(body);
-  return m?.[1];
+  return RENDERED.exec(body)?.[1];
+}
+
+const RENDERED = /<!-- rendered (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z) -->/;
+
+/**
+ * Whether two rollup bodies show the same: equal but for the hidden render time, which alone never
+ * makes a rollup worth writing again.
+ */
+export function sameRollup(a: string, b: string): boolean {
+  return a.replace(RENDERED, "") === b.replace(RENDERED, "");
 }
 
 export function footer(v: View): string {

@@ -1,5 +1,5 @@
 // The rollup's headline and banners: what state the plan is in and what a person should do.
-import type { TaskRecord } from "../records.ts";
+import { RollupRecord, type TaskRecord } from "../records.ts";
 import { taskRef } from "../schedule.ts";
 import { costCeilingText } from "../cost-ceiling.ts";
 import { encodeMarker } from "../markers.ts";
@@ -102,7 +102,13 @@ export const githubRetryHint = (target: string) =>
 
 export function header(v: View): string {
   const { record } = v.input;
-  const lines = [encodeMarker("rollup", record), `### handoff plan: ${headline(v)}`];
+  // The record as it reads back (the schema's key order and defaults): an unchanged plan then
+  // renders the very text it was read from, and is not written again.
+  const canonical = RollupRecord.safeParse(record);
+  const lines = [
+    encodeMarker("rollup", canonical.success ? canonical.data : record),
+    `### handoff plan: ${headline(v)}`,
+  ];
   const summary = truncateEnd(neutralize(record.summary).trim(), 1000);
   if (summary) lines.push("", quoteBlock(summary));
   for (const b of banners(v)) lines.push("", b);
