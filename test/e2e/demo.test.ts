@@ -207,7 +207,8 @@ describe("npm run demo -- --local (the same pattern on one machine)", () => {
     "plans, works the three tasks in worktrees with one stacked, and writes the local rollup page",
     async () => {
       const run = await demo(["--local"]);
-      expect(run.code).toBe(EXIT.ok);
+      // On failure the demo's own output says which `handoff` step exited and why.
+      expect(run.code, run.output).toBe(EXIT.ok);
       expect(run.output).toContain("$ handoff plan");
       expect(run.output).toContain("▶ invoice-applies-discount started from handoff/1-fix-discount-rounding");
       for (const key of ["fix-duration-format", "fix-discount-rounding", "invoice-applies-discount"])
