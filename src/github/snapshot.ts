@@ -162,6 +162,16 @@ export async function readParentState(
   return q ? fromQuery(gw, parent, branchPrefix, q) : readOverRest(gw, parent, branchPrefix);
 }
 
+/**
+ * The pull requests updated since the plan's window began (none without a window): one on a task
+ * branch from before the plan is not this plan's, as the REST listing's `since` leaves it out.
+ */
+export function updatedSince(pulls: readonly PullData[], since: string | undefined): PullData[] {
+  if (!since) return [];
+  const from = Date.parse(since);
+  return pulls.filter((p) => !p.updatedAt || Date.parse(p.updatedAt) >= from);
+}
+
 async function fromQuery(gw: RepoGateway, parent: number, branchPrefix: string, q: PlanRead) {
   const subIssues = q.moreSubIssues ? await gw.listSubIssues(parent) : q.subIssues;
   rememberParents(gw, subIssues, parent);
@@ -174,12 +184,9 @@ async function fromQuery(gw: RepoGateway, parent: number, branchPrefix: string, 
     if (findStatus(taskComments.filter((c) => c.issue === n))) continue;
     taskComments.push(...(await gw.listComments(n)).map((c) => ({ ...c, issue: n })));
   }
+  const recent = updatedSince(q.pulls, since);
   // Every pull request read was updated since the plan began and there are more: list them all.
-  const from = since ? Date.parse(since) : NaN;
-  const fresh = (p: PullData) => !p.updatedAt || Date.parse(p.updatedAt) >= from;
-  const oldest = q.pulls.at(-1);
-  const partial = q.morePulls && since !== undefined && (!oldest || fresh(oldest));
-  const recent = since ? q.pulls.filter(fresh) : [];
+  const partial = q.morePulls && recent.length === q.pulls.length;
   const pulls = partial && since ? await gw.listPullsUpdatedSince(since) : recent;
   return assemble(parent, branchPrefix, { subIssues, parentComments, rollup, taskComments, pulls });
 }

@@ -56,8 +56,8 @@ const AS_APP =
   "publishing writes the plan as the handoff App, the only identity whose markers handoff trusts: set APP_ID and PRIVATE_KEY_PATH (the App's, as on its server; GITHUB_API_URL for GitHub Enterprise Server).";
 
 /** A gateway acting as the App: for writing a plan. */
-export async function appGateway(env: LocalEnv, ref: RepoRef): Promise<RepoGateway> {
-  const creds = await appCredentials(env);
+export async function appGateway(env: LocalEnv, ref: RepoRef, known?: AppCredentials): Promise<RepoGateway> {
+  const creds = known ?? (await appCredentials(env));
   if (!creds) throw new UsageError(AS_APP);
   try {
     const octokit = await installationOctokit(creds, ref, pacingFor(env));
@@ -75,7 +75,8 @@ export async function appGateway(env: LocalEnv, ref: RepoRef): Promise<RepoGatew
 
 /** A gateway for reading: the App if its key is here, else a person's token (GITHUB_TOKEN or GH_TOKEN). */
 export async function readGateway(env: LocalEnv, ref: RepoRef): Promise<RepoGateway> {
-  if (await appCredentials(env)) return appGateway(env, ref);
+  const creds = await appCredentials(env);
+  if (creds) return appGateway(env, ref, creds);
   const token = env.env.GITHUB_TOKEN ?? env.env.GH_TOKEN;
   if (!token)
     throw new UsageError(

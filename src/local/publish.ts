@@ -82,6 +82,10 @@ export async function publishCommand(env: LocalEnv, opts: PublishOptions): Promi
   const oenv = orchestratorEnv(env, gw, defaultBranch);
 
   const state = await readParentState(gw, opts.issue, env.config.branches.prefix);
+  // Once the issue holds this plan: publishing again finishes it; onto another issue, it refuses.
+  const issue = opts.issue;
+  const recordIssue = () =>
+    env.store.writeRecord(id, { ...plan, github: { repo: `${ref.owner}/${ref.repo}`, issue } });
   let record: RollupRecord;
   let botLogin: string;
   if (state.snapshot.rollup && state.rollupComment) {
@@ -92,6 +96,7 @@ export async function publishCommand(env: LocalEnv, opts: PublishOptions): Promi
     // Every task again: those whose sub-issue exists are found by their marker, not made twice.
     record = { ...state.snapshot.rollup.record, pending: tasks };
     botLogin = state.rollupComment.author.login;
+    await recordIssue();
   } else {
     if (state.subIssues.length)
       throw new UsageError(`${where} already has sub-issues; publish onto an issue without any.`);
@@ -112,19 +117,11 @@ export async function publishCommand(env: LocalEnv, opts: PublishOptions): Promi
       placeholderBody(fits ? record : { ...record, pending: [] }),
     );
     botLogin = claim.author.login;
-    // From here the issue holds this plan: publishing again finishes it; onto another issue, refuses.
-    await env.store.writeRecord(id, {
-      ...plan,
-      github: { repo: `${ref.owner}/${ref.repo}`, issue: opts.issue },
-    });
+    await recordIssue();
   }
 
   const linked = await materialize(oenv, { parent: opts.issue, record, botLogin });
   const result = await reconcile(oenv, opts.issue, { dispatch: !opts.planOnly, record: linked });
-  await env.store.writeRecord(id, {
-    ...plan,
-    github: { repo: `${ref.owner}/${ref.repo}`, issue: opts.issue },
-  });
   const started = result.started.length ? `; started ${result.started.join(", ")}` : "";
   env.out.say(
     `Published plan ${id} to ${where}: ${result.tasks.length} sub-issues and the rollup${started}.`,

@@ -6,7 +6,7 @@ import { findStatus } from "../github/snapshot.ts";
 
 export interface OwnTask {
   issue: IssueData;
-  /** The status record and its comment (read only when asked for, over REST). */
+  /** The status record and its comment (over REST only where the query did not bring it). */
   status(): Promise<ReturnType<typeof findStatus>>;
   /** The parent issue, if the task is a sub-issue. */
   parent(): Promise<number | undefined>;

@@ -8,7 +8,7 @@ import { pullFor, type PullSnapshot } from "../core/state.ts";
 import type { TaskState } from "../core/records.ts";
 import { readTaskMarker } from "../core/task-marker.ts";
 import type { IssueData, PullData, RepoGateway } from "../github/gateway.ts";
-import { planWindowStart } from "../github/snapshot.ts";
+import { planWindowStart, updatedSince } from "../github/snapshot.ts";
 
 /**
  * A prerequisite's state as far as starting a dependent goes: merged (its PR merged, or its
@@ -32,10 +32,7 @@ async function readSources(
   const q = await gw.queryPrerequisites(parent, branches);
   if (q) {
     const subIssues = q.moreSubIssues ? await gw.listSubIssues(parent) : q.subIssues;
-    // As over REST: a pull request on the branch from before the plan began is not this plan's.
-    const since = planWindowStart(subIssues, parent);
-    const from = since ? Date.parse(since) : Infinity;
-    return { subIssues, pulls: q.pulls.filter((p) => !p.updatedAt || Date.parse(p.updatedAt) >= from) };
+    return { subIssues, pulls: updatedSince(q.pulls, planWindowStart(subIssues, parent)) };
   }
   const subIssues = await gw.listSubIssues(parent);
   const since = planWindowStart(subIssues, parent);
