@@ -1,8 +1,8 @@
 // `npm run bench` section: the grounding check on a 50-task plan over a 5,000-file repository, every
 // file's text known (the most work the check can be given). The goal is under 50 ms.
-import { checkGrounding } from "../src/core/grounding/check.ts";
-import type { RepoSnapshot } from "../src/core/grounding/snapshot.ts";
-import { Plan, type TaskInput } from "../src/core/plan.ts";
+import { checkGrounding } from "../src/kernel/core/grounding/check.ts";
+import type { RepoSnapshot } from "../src/kernel/core/grounding/snapshot.ts";
+import { Plan, type TaskInput } from "../src/kernel/core/plan/plan.ts";
 
 const FILES = 5_000;
 const TASKS = 50;

@@ -2,12 +2,12 @@
 // tests. Run it on an idle machine; each figure is the median of several runs.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { Task, type TaskInput } from "../src/core/plan.ts";
-import { taskBranch, type RollupRecord, type TaskRecord } from "../src/core/records.ts";
-import { renderRollup } from "../src/core/rollup.ts";
-import { schedule } from "../src/core/schedule.ts";
-import { parseHandoffScript, renderHandoffScript } from "../src/core/script.ts";
-import { formatTokens, formatUsd } from "../src/core/usage.ts";
+import { Task, type TaskInput } from "../src/kernel/core/plan/plan.ts";
+import { taskBranch, type RollupRecord, type TaskRecord } from "../src/kernel/core/plan/records.ts";
+import { renderRollup } from "../src/kernel/core/rollup/rollup.ts";
+import { schedule } from "../src/kernel/core/schedule/schedule.ts";
+import { parseHandoffScript, renderHandoffScript } from "../src/kernel/core/script/script.ts";
+import { formatTokens, formatUsd } from "../src/kernel/core/plan/usage.ts";
 import { ROOT, startWorld } from "../test/world/index.ts";
 import { Redactor } from "../action/src/tools/redact.ts";
 import { findSecretsByShape } from "../action/src/tools/shapes.ts";

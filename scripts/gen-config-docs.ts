@@ -7,8 +7,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 import * as prettier from "prettier";
 import { configJsonSchema, renderConfigReference, renderConfigSchemaJson } from "./config-docs.ts";
-import { COMMAND_HELP } from "../src/core/commands.ts";
-import { escapeTableCell } from "../src/core/text.ts";
+import { COMMAND_HELP } from "../src/kernel/core/commands/commands.ts";
+import { escapeTableCell } from "../src/kernel/core/text/text.ts";
 
 export const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const SCHEMA_PATH = "docs/handoff.schema.json";

@@ -6,17 +6,17 @@ import * as core from "@actions/core";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
-import { CONFIG_PATH, parseConfig, type Config } from "../../src/core/config.ts";
-import { totalTokens } from "../../src/core/usage.ts";
-import { RepoGateway } from "../../src/github/gateway.ts";
+import { CONFIG_PATH, parseConfig, type Config } from "../../src/kernel/core/config/config.ts";
+import { totalTokens } from "../../src/kernel/core/plan/usage.ts";
+import { RepoGateway } from "../../src/kernel/github/gateway.ts";
 import {
   FAST_PACING,
   GITHUB_PACING,
   octokitPacingOptions,
   type Pacing,
-} from "../../src/github/octokit-options.ts";
-import { runOrchestratorInActions } from "../../src/actions/orchestrator.ts";
-import { anthropicClient } from "../../src/llm/client.ts";
+} from "../../src/kernel/github/octokit-options.ts";
+import { runOrchestratorInActions } from "./orchestrator/orchestrator.ts";
+import { anthropicClient } from "../../src/kernel/llm/client.ts";
 import { readActionsEnv, readInputs, resolveMode, type ActionInputs, type ActionsEnv } from "./inputs.ts";
 import { createWorkerTools, scrubEnv, type Sandbox } from "./tools/index.ts";
 import { isDeniedName, secretsInEnv } from "./tools/env.ts";
@@ -25,7 +25,7 @@ import { Git } from "./worker/git.ts";
 import { runWorker, type WorkerTrigger } from "./worker/run-worker.ts";
 import { setOutputs } from "./outputs.ts";
 import { renderJobSummary } from "./worker/summary.ts";
-import { renderOrchestratorSummary, type LogLine } from "./orchestrator-summary.ts";
+import { renderOrchestratorSummary, type LogLine } from "./orchestrator/summary.ts";
 
 const MAX_COMMAND_OUTPUT_BYTES = 1024 * 1024;
 

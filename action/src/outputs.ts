@@ -1,6 +1,6 @@
 // The action's outputs (declared in action.yml; a test keeps the two in step).
 import * as core from "@actions/core";
-import { totalTokens } from "../../src/core/usage.ts";
+import { totalTokens } from "../../src/kernel/core/plan/usage.ts";
 import type { WorkerOutcome } from "./worker/run-worker.ts";
 
 export const OUTPUT_NAMES = [

@@ -2,7 +2,7 @@
 // browsing the repository: the parent issue and its comments, each sub-issue with its comments,
 // and every pull request; plus the Actions runs the emulator recorded.
 import type { Octokit } from "@octokit/rest";
-import type { RepoRef } from "../../src/github/gateway.ts";
+import type { RepoRef } from "../../src/kernel/github/gateway.ts";
 import type { GitHubEmulator } from "../../test/world/github/index.ts";
 
 export interface Comment {

@@ -1,6 +1,6 @@
 // How a task's state reads in the demo's terminal views: the product's own states, in words.
-import { DEFAULT_CONFIG } from "../../src/core/config.ts";
-import type { TaskState } from "../../src/core/records.ts";
+import { DEFAULT_CONFIG } from "../../src/kernel/core/config/config.ts";
+import type { TaskState } from "../../src/kernel/core/plan/records.ts";
 import type { TaskView } from "./observer.ts";
 import type { Style } from "./term.ts";
 

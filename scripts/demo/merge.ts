@@ -2,8 +2,8 @@
 // the default branch. A PR stacked on another task's branch waits until its prerequisite merges
 // and the orchestrator retargets it to the default branch; then it merges too.
 import type { Octokit } from "@octokit/rest";
-import type { TaskRecord } from "../../src/core/records.ts";
-import type { RepoRef } from "../../src/github/gateway.ts";
+import type { TaskRecord } from "../../src/kernel/core/plan/records.ts";
+import type { RepoRef } from "../../src/kernel/github/gateway.ts";
 
 export interface MergeDeps {
   /** The reviewer's client (alice). */

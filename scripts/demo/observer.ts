@@ -3,12 +3,12 @@
 // Reads happen only when the emulator saw a write or a webhook, so the view costs a handful of
 // calls per state change, made as a separate user so they never count as the product's calls.
 import type { Octokit } from "@octokit/rest";
-import { DEFAULT_CONFIG } from "../../src/core/config.ts";
-import type { RollupRecord, TaskRecord, TaskState } from "../../src/core/records.ts";
-import { derivePlan } from "../../src/core/state.ts";
-import { fromApiUsage, totalTokens } from "../../src/core/usage.ts";
-import { RepoGateway, type RepoRef } from "../../src/github/gateway.ts";
-import { readParentState } from "../../src/github/snapshot.ts";
+import { DEFAULT_CONFIG } from "../../src/kernel/core/config/config.ts";
+import type { RollupRecord, TaskRecord, TaskState } from "../../src/kernel/core/plan/records.ts";
+import { derivePlan } from "../../src/kernel/core/plan/state.ts";
+import { fromApiUsage, totalTokens } from "../../src/kernel/core/plan/usage.ts";
+import { RepoGateway, type RepoRef } from "../../src/kernel/github/gateway.ts";
+import { readParentState } from "../../src/kernel/github/snapshot.ts";
 import type { AnthropicFake } from "../../test/world/anthropic/index.ts";
 import { testOctokit, type GitHubEmulator } from "../../test/world/github/index.ts";
 

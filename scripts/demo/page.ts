@@ -2,8 +2,8 @@
 // the rollup's Mermaid graph drawn), then its sub-issues (the handoff scripts), the pull requests
 // and the worker runs. Self-contained: inline CSS, Mermaid from a copied local file, no network.
 import type { ChangedFile, Collected, Comment, IssuePage, PullPage, RunPage } from "./collect.ts";
-import { createMarkdownRenderer, escapeHtml } from "../../src/report/html-markdown.ts";
-import { PAGE_CSS } from "../../src/report/page-style.ts";
+import { createMarkdownRenderer, escapeHtml } from "../../src/cli/report/html-markdown.ts";
+import { PAGE_CSS } from "../../src/cli/report/page-style.ts";
 
 export interface PageOptions {
   /** File name of the Mermaid bundle next to index.html. */

@@ -1,6 +1,6 @@
 // The live progress view. On a terminal: one block (header, a row per task, the current step)
 // redrawn in place with ANSI cursor movement. Elsewhere (CI, a pipe): one line per change.
-import { formatTokens } from "../../src/core/usage.ts";
+import { formatTokens } from "../../src/kernel/core/plan/usage.ts";
 import { acceptanceOf, stateLabel } from "./labels.ts";
 import type { Observation, Observer, TaskView } from "./observer.ts";
 import { formatSeconds, padEnd, truncateStyled, type Style } from "./term.ts";

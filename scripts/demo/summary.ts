@@ -1,8 +1,8 @@
 // The end of the demo: the final rollup as GitHub shows it, the PRs with their acceptance results,
 // totals (tokens, cost, GitHub API calls per operation), the time taken and where the files are.
 import path from "node:path";
-import type { RollupRecord, TaskRecord } from "../../src/core/records.ts";
-import { formatTokens, formatUsd, sumUsage, totalTokens, type Usage } from "../../src/core/usage.ts";
+import type { RollupRecord, TaskRecord } from "../../src/kernel/core/plan/records.ts";
+import { formatTokens, formatUsd, sumUsage, totalTokens, type Usage } from "../../src/kernel/core/plan/usage.ts";
 import type { CallStats } from "./api-calls.ts";
 import { acceptanceOf } from "./labels.ts";
 import type { Observation, TaskView } from "./observer.ts";

@@ -2,7 +2,7 @@
 // column cut to fit), alerts and quotes with a bar, <details> collapsed to their summary line,
 // the Mermaid graph as "a → b" lines, hidden markers and other raw HTML dropped.
 import { Lexer, type MarkedToken, type Token, type Tokens } from "marked";
-import { flowLines, parseFlowchart } from "../../src/report/mermaid-text.ts";
+import { flowLines, parseFlowchart } from "../../src/cli/report/mermaid-text.ts";
 import { charWidth, padEnd, padStart, width, type Style } from "./term.ts";
 
 interface Seg {

@@ -4,9 +4,9 @@
 // world without them and adds its own orchestrator and runner here, the same way startWorld does.
 import { symlink } from "node:fs/promises";
 import path from "node:path";
-import { anthropicClient } from "../../src/llm/client.ts";
-import { FAST_PACING } from "../../src/github/octokit-options.ts";
-import { startOrchestratorServer, type RunningOrchestrator } from "../../src/server/start.ts";
+import { anthropicClient } from "../../src/kernel/llm/client.ts";
+import { FAST_PACING } from "../../src/kernel/github/octokit-options.ts";
+import { startOrchestratorServer, type RunningOrchestrator } from "../../src/app/server/start.ts";
 import type { AnthropicFake } from "../../test/world/anthropic/index.ts";
 import type { GitHubEmulator, RepoHandle } from "../../test/world/github/index.ts";
 import { ACTION_ENTRY, ROOT, WORKER_WORKFLOW, startWorld, type World } from "../../test/world/index.ts";

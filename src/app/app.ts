@@ -1,10 +1,10 @@
 // The orchestrator as a Probot app: each handler turns its event into plain data and hands it to
 // src/orchestrator. The same app function runs behind `npm start` and inside GitHub Actions.
 import type Anthropic from "@anthropic-ai/sdk";
-import { anthropicClient } from "../llm/client.ts";
+import { anthropicClient } from "../kernel/llm/client.ts";
 import type { ApplicationFunction, Context, Probot } from "probot";
-import type { GitHubClient } from "../github/gateway.ts";
-import type { Logger } from "../store/env.ts";
+import type { GitHubClient } from "../kernel/github/gateway.ts";
+import type { Logger } from "../kernel/store/env.ts";
 import { KeyedSerial } from "../orchestrator/serial.ts";
 import { InFlight } from "./in-flight.ts";
 import { onComment, type CommentEvent } from "./on-comment.ts";

@@ -1,9 +1,9 @@
 // Builds the orchestrator's environment for one webhook event: a gateway on the event's repository
 // with the installation's Octokit, and the repository's `.github/handoff.yml`.
 import type Anthropic from "@anthropic-ai/sdk";
-import { CONFIG_PATH, parseConfig, type Config } from "../core/config.ts";
-import { RepoGateway, type GitHubClient } from "../github/gateway.ts";
-import type { Logger, OrchestratorEnv } from "../store/env.ts";
+import { CONFIG_PATH, parseConfig, type Config } from "../kernel/core/config/config.ts";
+import { RepoGateway, type GitHubClient } from "../kernel/github/gateway.ts";
+import type { Logger, OrchestratorEnv } from "../kernel/store/env.ts";
 
 export interface EnvServices {
   anthropic: () => Anthropic;

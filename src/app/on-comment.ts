@@ -1,7 +1,7 @@
 // issue_comment.created: a `/handoff …` command on an issue or a pull request.
-import { parseCommand, renderHelp, type Command } from "../core/commands.ts";
-import { permissionAllows } from "../core/config.ts";
-import type { GitHubClient } from "../github/gateway.ts";
+import { parseCommand, renderHelp, type Command } from "../kernel/core/commands/commands.ts";
+import { permissionAllows } from "../kernel/core/config/config.ts";
+import type { GitHubClient } from "../kernel/github/gateway.ts";
 import {
   commandCancel,
   commandFix,
@@ -10,8 +10,8 @@ import {
   commandStatus,
   type CommandReply,
 } from "../orchestrator/commands.ts";
-import type { Logger, OrchestratorEnv } from "../store/env.ts";
-import { postNoticeOnce } from "../store/notices.ts";
+import type { Logger, OrchestratorEnv } from "../kernel/store/env.ts";
+import { postNoticeOnce } from "../kernel/store/notices.ts";
 import { handlePlanCommand, PlanNotSaved } from "../orchestrator/plan-command.ts";
 import { configErrorMessage, loadEnv, type EnvServices } from "./event-env.ts";
 import type { KeyedSerial } from "../orchestrator/serial.ts";

@@ -1,18 +1,18 @@
 // Events that move a plan forward: a task PR opened, updated, merged or closed; a worker run
 // finished; a sub-issue closed or reopened. Each finds the parent issue and reconciles it. Events
 // that cannot change anything return before anything is read, the configuration included.
-import { decodeMarker } from "../core/markers.ts";
-import { issueOfRunTitle, parseTaskBranch, taskBranch } from "../core/names.ts";
-import { WorkerResult } from "../core/records.ts";
-import { readTaskMarker } from "../core/task-marker.ts";
-import { finished, runEndedSilently } from "../core/transitions.ts";
-import type { GitHubClient } from "../github/gateway.ts";
-import { findStatus, isBot, knownParentOf } from "../github/snapshot.ts";
-import type { Logger, OrchestratorEnv } from "../store/env.ts";
-import { reconcile } from "../store/reconcile.ts";
-import { FINISHED_STATES, RECORDED } from "../store/recorded.ts";
+import { decodeMarker } from "../kernel/core/plan/markers.ts";
+import { issueOfRunTitle, parseTaskBranch, taskBranch } from "../kernel/core/plan/names.ts";
+import { WorkerResult } from "../kernel/core/plan/records.ts";
+import { readTaskMarker } from "../kernel/core/script/task-marker.ts";
+import { finished, runEndedSilently } from "../kernel/core/plan/transitions.ts";
+import type { GitHubClient } from "../kernel/github/gateway.ts";
+import { findStatus, isBot, knownParentOf } from "../kernel/github/snapshot.ts";
+import type { Logger, OrchestratorEnv } from "../kernel/store/env.ts";
+import { reconcile } from "../kernel/store/reconcile.ts";
+import { FINISHED_STATES, RECORDED } from "../kernel/store/recorded.ts";
 import type { KeyedSerial } from "../orchestrator/serial.ts";
-import { writeStatus } from "../store/status-writer.ts";
+import { writeStatus } from "../kernel/store/status-writer.ts";
 import { loadEnv, type EnvServices } from "./event-env.ts";
 
 export interface ProgressDeps extends EnvServices {

@@ -1,16 +1,16 @@
 // The `handoff` command: parses the arguments and hands them to the local runner for that command.
 // Every bad input ends here as one clear message and exit code 2, with nothing changed.
 import { readFile } from "node:fs/promises";
-import { openLocal, type Output } from "../local/env.ts";
-import { planCommand } from "../local/plan.ts";
-import { UsageError } from "../local/repo.ts";
-import { runPlan } from "../local/run.ts";
-import { runScript } from "../local/script-run.ts";
-import { statusCommand } from "../local/status.ts";
-import { cleanCommand } from "../local/clean.ts";
-import { retryCommand } from "../local/retry.ts";
-import { publishCommand } from "../local/publish.ts";
-import { pullCommand } from "../local/pull.ts";
+import { openLocal, type Output } from "./local/env.ts";
+import { planCommand } from "./local/plan.ts";
+import { UsageError } from "./local/repo.ts";
+import { runPlan } from "./local/run.ts";
+import { runScript } from "./local/script-run.ts";
+import { statusCommand } from "./local/status.ts";
+import { cleanCommand } from "./local/clean.ts";
+import { retryCommand } from "./local/retry.ts";
+import { publishCommand } from "./local/publish.ts";
+import { pullCommand } from "./local/pull.ts";
 import { ArgsError, parseCliArgs, USAGE, type CliArgs } from "./args.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;

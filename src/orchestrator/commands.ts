@@ -1,22 +1,22 @@
 // The follow-up commands on a planned issue: go, status, retry, cancel, and fix on a handoff PR.
 // Each reads the current state from GitHub, changes what it must, and reconciles.
-import type { RetryTarget, TaskTarget } from "../core/commands.ts";
-import type { RollupRecord, StatusRecord, TaskRecord, TaskState } from "../core/records.ts";
-import { STATUS_DISPLAY } from "../core/rollup.ts";
-import type { RepoGateway } from "../github/gateway.ts";
-import { encodeMarker } from "../core/markers.ts";
-import { findRollup, readParentState, type ParentState } from "../github/snapshot.ts";
-import { startWorker } from "../store/dispatch.ts";
-import { cancelled as cancelledRecord, lostDispatch, requeued } from "../core/transitions.ts";
-import type { OrchestratorEnv } from "../store/env.ts";
-import { postClaim } from "../store/claim.ts";
+import type { RetryTarget, TaskTarget } from "../kernel/core/commands/commands.ts";
+import type { RollupRecord, StatusRecord, TaskRecord, TaskState } from "../kernel/core/plan/records.ts";
+import { STATUS_DISPLAY } from "../kernel/core/rollup/rollup.ts";
+import type { RepoGateway } from "../kernel/github/gateway.ts";
+import { encodeMarker } from "../kernel/core/plan/markers.ts";
+import { findRollup, readParentState, type ParentState } from "../kernel/github/snapshot.ts";
+import { startWorker } from "../kernel/store/dispatch.ts";
+import { cancelled as cancelledRecord, lostDispatch, requeued } from "../kernel/core/plan/transitions.ts";
+import type { OrchestratorEnv } from "../kernel/store/env.ts";
+import { postClaim } from "../kernel/store/claim.ts";
 import { materialize } from "./materialize.ts";
 import { isPlanningClaim, planningAbandoned } from "./plan-command.ts";
-import { reconcile, type ReconcileResult } from "../store/reconcile.ts";
-import { writeStatus } from "../store/status-writer.ts";
-import { derivePlan } from "../core/state.ts";
-import { issueOfRunTitle, parseTaskBranch } from "../core/names.ts";
-import { hasActiveRun, queuedTooLong, type ActiveRun } from "../core/stuck.ts";
+import { reconcile, type ReconcileResult } from "../kernel/store/reconcile.ts";
+import { writeStatus } from "../kernel/store/status-writer.ts";
+import { derivePlan } from "../kernel/core/plan/state.ts";
+import { issueOfRunTitle, parseTaskBranch } from "../kernel/core/plan/names.ts";
+import { hasActiveRun, queuedTooLong, type ActiveRun } from "../kernel/core/schedule/stuck.ts";
 
 export type CommandReply = { reply?: string; result?: ReconcileResult };
 

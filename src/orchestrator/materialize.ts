@@ -1,13 +1,13 @@
 // Turns the plan recorded in the rollup into sub-issues, in plan order. Safe to run again after a
 // crash at any point: sub-issues already linked are found by their markers, issues created but not
 // yet linked are found among recent issues, and nothing is created twice.
-import { readTaskMarker } from "../core/task-marker.ts";
-import { Task } from "../core/plan.ts";
-import { taskBranch } from "../core/names.ts";
-import type { RollupRecord } from "../core/records.ts";
-import { renderHandoffScript } from "../core/script.ts";
-import { answerLost, statusOf, type IssueData } from "../github/gateway.ts";
-import type { OrchestratorEnv } from "../store/env.ts";
+import { readTaskMarker } from "../kernel/core/script/task-marker.ts";
+import { Task } from "../kernel/core/plan/plan.ts";
+import { taskBranch } from "../kernel/core/plan/names.ts";
+import type { RollupRecord } from "../kernel/core/plan/records.ts";
+import { renderHandoffScript } from "../kernel/core/script/script.ts";
+import { answerLost, statusOf, type IssueData } from "../kernel/github/gateway.ts";
+import type { OrchestratorEnv } from "../kernel/store/env.ts";
 import { noticeMissingFeatures } from "./server-notice.ts";
 
 /** GitHub's cap on sub-issues per parent. */

@@ -5,23 +5,23 @@
 // "planning…" placeholder carrying the trigger comment's id, then re-reads the comments. The oldest
 // rollup wins; a concurrent duplicate deletes its own placeholder and stops. A redelivery finds the
 // rollup (or the failure notice) for its trigger and resumes or does nothing, never plans twice.
-import { encodeMarker } from "../core/markers.ts";
-import { readTaskMarker } from "../core/task-marker.ts";
-import { topologicalOrder } from "../core/graph.ts";
-import type { Plan } from "../core/plan.ts";
-import { MAX_ROLLUP_MARKER_CHARS, type RollupRecord } from "../core/records.ts";
-import type { CommentData, IssueData } from "../github/gateway.ts";
-import { findRollup, newPlanState } from "../github/snapshot.ts";
-import { readContextFiles, RepoReader } from "../planner/repo-reader.ts";
+import { encodeMarker } from "../kernel/core/plan/markers.ts";
+import { readTaskMarker } from "../kernel/core/script/task-marker.ts";
+import { topologicalOrder } from "../kernel/core/plan/graph.ts";
+import type { Plan } from "../kernel/core/plan/plan.ts";
+import { MAX_ROLLUP_MARKER_CHARS, type RollupRecord } from "../kernel/core/plan/records.ts";
+import type { CommentData, IssueData } from "../kernel/github/gateway.ts";
+import { findRollup, newPlanState } from "../kernel/github/snapshot.ts";
+import { readContextFiles, RepoReader } from "./planner/repo-reader.ts";
 import { requestComments } from "./request-comments.ts";
-import { CONTEXT_FILES, type PlanRequest } from "../planner/prompt.ts";
-import { runPlanSession, type PlanOutcome } from "../planner/session.ts";
-import type { LoopEvent } from "../llm/loop.ts";
-import type { OrchestratorEnv } from "../store/env.ts";
+import { CONTEXT_FILES, type PlanRequest } from "./planner/prompt.ts";
+import { runPlanSession, type PlanOutcome } from "./planner/session.ts";
+import type { LoopEvent } from "../kernel/llm/loop.ts";
+import type { OrchestratorEnv } from "../kernel/store/env.ts";
 import { materialize, PlanError } from "./materialize.ts";
-import { noticeIdOf, postNoticeOnce, renderNotice } from "../store/notices.ts";
-import { reconcile } from "../store/reconcile.ts";
-import { postClaim } from "../store/claim.ts";
+import { noticeIdOf, postNoticeOnce, renderNotice } from "../kernel/store/notices.ts";
+import { reconcile } from "../kernel/store/reconcile.ts";
+import { postClaim } from "../kernel/store/claim.ts";
 
 export interface PlanCommandInput {
   parent: { number: number; title: string; body: string };

@@ -2,9 +2,9 @@
 // `trigger.minPermission`, as they stood when `/handoff` was written. A comment by someone without the
 // permission, one written after the trigger, or one edited since could steer the plan — down to the
 // acceptance commands a worker then runs with write access — so it is left out.
-import { permissionAllows, type PermissionLevel } from "../core/config.ts";
-import type { CommentData, RepoGateway } from "../github/gateway.ts";
-import { isBot } from "../github/snapshot.ts";
+import { permissionAllows, type PermissionLevel } from "../kernel/core/config/config.ts";
+import type { CommentData, RepoGateway } from "../kernel/github/gateway.ts";
+import { isBot } from "../kernel/github/snapshot.ts";
 
 /** Most distinct authors whose permission is looked up (one API call each). */
 const MAX_AUTHORS = 20;

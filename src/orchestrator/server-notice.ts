@@ -1,7 +1,7 @@
 // One notice on the parent when the GitHub server lacks APIs handoff would use (an older GitHub
 // Enterprise Server): the plan works without them, and the person should know what they miss.
-import type { MissingFeature, RepoGateway } from "../github/gateway.ts";
-import { postNoticeOnce } from "../store/notices.ts";
+import type { MissingFeature, RepoGateway } from "../kernel/github/gateway.ts";
+import { postNoticeOnce } from "../kernel/store/notices.ts";
 
 const WHAT_IS_MISSING: Partial<Record<MissingFeature, string>> = {
   "sub-issues":

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { tickAcceptance } from "../../src/core/acceptance-ticks.ts";
-import { Task } from "../../src/core/plan.ts";
-import { parseHandoffScript, renderHandoffScript } from "../../src/core/script.ts";
+import { tickAcceptance } from "../../src/kernel/core/script/acceptance-ticks.ts";
+import { Task } from "../../src/kernel/core/plan/plan.ts";
+import { parseHandoffScript, renderHandoffScript } from "../../src/kernel/core/script/script.ts";
 
 const task = Task.parse({
   key: "fix-login",

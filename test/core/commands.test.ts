@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { COMMAND_HELP, parseCommand, renderHelp } from "../../src/core/commands.ts";
-import type { Command } from "../../src/core/commands.ts";
+import { COMMAND_HELP, parseCommand, renderHelp } from "../../src/kernel/core/commands/commands.ts";
+import type { Command } from "../../src/kernel/core/commands/commands.ts";
 
 describe("parseCommand: where a command counts", () => {
   it("finds nothing in a comment without a command", () => {

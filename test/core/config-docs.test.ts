@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse } from "yaml";
-import { DEFAULT_CONFIG, parseConfig } from "../../src/core/config.ts";
+import { DEFAULT_CONFIG, parseConfig } from "../../src/kernel/core/config/config.ts";
 import {
   configJsonSchema,
   configRows,

@@ -10,9 +10,9 @@ import {
   permissionAllows,
   priceTable,
   resolveModel,
-} from "../../src/core/config.ts";
-import type { ConfigInput } from "../../src/core/config.ts";
-import { describeExpected, describeValue, schemaAt } from "../../src/core/config-errors.ts";
+} from "../../src/kernel/core/config/config.ts";
+import type { ConfigInput } from "../../src/kernel/core/config/config.ts";
+import { describeExpected, describeValue, schemaAt } from "../../src/kernel/core/config/errors.ts";
 
 const ok = (text: string) => {
   const r = parseConfig(text);

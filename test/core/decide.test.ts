@@ -1,10 +1,10 @@
 // The pure decision of an event: from a snapshot of the plan to the actions the store applies.
 import { describe, expect, it } from "vitest";
-import { decide, milestoneNotices, retargetsOf, type PlanSettings } from "../../src/core/decide.ts";
-import { Task, type TaskInput } from "../../src/core/plan.ts";
-import type { RollupRecord, StatusRecord } from "../../src/core/records.ts";
-import { renderHandoffScript } from "../../src/core/script.ts";
-import type { ParentSnapshot, PullSnapshot, SubIssueSnapshot } from "../../src/core/state.ts";
+import { decide, milestoneNotices, retargetsOf, type PlanSettings } from "../../src/kernel/core/schedule/decide.ts";
+import { Task, type TaskInput } from "../../src/kernel/core/plan/plan.ts";
+import type { RollupRecord, StatusRecord } from "../../src/kernel/core/plan/records.ts";
+import { renderHandoffScript } from "../../src/kernel/core/script/script.ts";
+import type { ParentSnapshot, PullSnapshot, SubIssueSnapshot } from "../../src/kernel/core/plan/state.ts";
 
 const PARENT = 7;
 const SETTINGS: PlanSettings = {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { fitToLimit, MAX_WRITTEN_CHARS, shrinkResult } from "../../src/core/fit.ts";
-import { decodeMarker, decodeMarkers } from "../../src/core/markers.ts";
-import { renderPullBody } from "../../src/core/pull-body.ts";
-import { StatusRecord, WorkerResult } from "../../src/core/records.ts";
-import { renderStatusComment } from "../../src/core/status.ts";
+import { fitToLimit, MAX_WRITTEN_CHARS, shrinkResult } from "../../src/kernel/core/bodies/fit.ts";
+import { decodeMarker, decodeMarkers } from "../../src/kernel/core/plan/markers.ts";
+import { renderPullBody } from "../../src/kernel/core/bodies/pull-body.ts";
+import { StatusRecord, WorkerResult } from "../../src/kernel/core/plan/records.ts";
+import { renderStatusComment } from "../../src/kernel/core/bodies/status.ts";
 
 const heavy = (n: number, head: string) => `${head} ${"<a>--".repeat(n)}`.slice(0, n);
 const FORGED = '<!-- handoff:result {"v":1} -->';

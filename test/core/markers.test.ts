@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeMarker, encodeMarker } from "../../src/core/markers.ts";
+import { decodeMarker, encodeMarker } from "../../src/kernel/core/plan/markers.ts";
 
 describe("encodeMarker", () => {
   it("round-trips any text, and nothing in it can end the HTML comment or start another marker", () => {

@@ -1,7 +1,7 @@
-// transitiveReduction (src/core/graph.ts) decides which arrows a large dependency graph keeps.
+// transitiveReduction (src/kernel/core/plan/graph.ts) decides which arrows a large dependency graph keeps.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { transitiveReduction, type DependencyNode } from "../../src/core/graph.ts";
+import { transitiveReduction, type DependencyNode } from "../../src/kernel/core/plan/graph.ts";
 
 const node = (key: string, dependsOn: string[] = []): DependencyNode => ({ key, dependsOn });
 

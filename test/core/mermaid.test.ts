@@ -8,8 +8,8 @@ import {
   escapeMermaidLabel,
   renderDependencyGraph,
   type GraphTask,
-} from "../../src/core/mermaid.ts";
-import { TASK_STATES, type TaskState } from "../../src/core/records.ts";
+} from "../../src/kernel/core/rollup/mermaid.ts";
+import { TASK_STATES, type TaskState } from "../../src/kernel/core/plan/records.ts";
 import { loadMermaid, parseFlowchart, parseMermaid } from "../helpers/mermaid.ts";
 
 beforeAll(async () => {

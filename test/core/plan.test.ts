@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validatePlan } from "../../src/core/plan.ts";
+import { validatePlan } from "../../src/kernel/core/plan/plan.ts";
 
 const task = (key: string, dependsOn: string[] = []) => ({
   key,

@@ -6,8 +6,8 @@ import {
   taskSpend,
   type StatusRecord,
   type WorkerResult,
-} from "../../src/core/records.ts";
-import { renderRollup } from "../../src/core/rollup.ts";
+} from "../../src/kernel/core/plan/records.ts";
+import { renderRollup } from "../../src/kernel/core/rollup/rollup.ts";
 
 const usage = (n: number) => ({ inputTokens: n, outputTokens: n, cacheReadTokens: 0, cacheWriteTokens: 0 });
 const result = (n: number, costUsd?: number): WorkerResult => ({

@@ -1,6 +1,6 @@
 // Builders for rollup tests: records and task records with only what a test cares about spelled out.
-import type { RollupRecord, TaskRecord, WorkerResult } from "../../src/core/records.ts";
-import type { Usage } from "../../src/core/usage.ts";
+import type { RollupRecord, TaskRecord, WorkerResult } from "../../src/kernel/core/plan/records.ts";
+import type { Usage } from "../../src/kernel/core/plan/usage.ts";
 
 export const usage = (input: number, output = 0, cacheRead = 0, cacheWrite = 0): Usage => ({
   inputTokens: input,

@@ -9,8 +9,8 @@ import {
   quoteBlock,
   quotedLength,
   stripHidden,
-} from "../../src/core/rollup/text.ts";
-import { fairShares } from "../../src/core/fair-share.ts";
+} from "../../src/kernel/core/rollup/text.ts";
+import { fairShares } from "../../src/kernel/core/rollup/fair-share.ts";
 
 describe("neutralize", () => {
   it("removes HTML comments (so no fake markers) and invisible characters", () => {

@@ -6,10 +6,10 @@ import {
   sameRollup,
   displayStatus,
   type RollupInput,
-} from "../../src/core/rollup.ts";
-import { decodeMarker, decodeMarkers } from "../../src/core/markers.ts";
-import { RollupRecord, type TaskRecord } from "../../src/core/records.ts";
-import { schedule } from "../../src/core/schedule.ts";
+} from "../../src/kernel/core/rollup/rollup.ts";
+import { decodeMarker, decodeMarkers } from "../../src/kernel/core/plan/markers.ts";
+import { RollupRecord, type TaskRecord } from "../../src/kernel/core/plan/records.ts";
+import { schedule } from "../../src/kernel/core/schedule/schedule.ts";
 import { NOW, acceptance, cells, record, result, tableRows, task, usage } from "./rollup-fixtures.ts";
 import { loadMermaid, mermaidBlocks, parseFlowchart, parseHtml } from "../helpers/mermaid.ts";
 

@@ -1,7 +1,7 @@
-// The file-overlap rule the scheduler uses (src/core/overlap.ts).
+// The file-overlap rule the scheduler uses (src/kernel/core/schedule/overlap.ts).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { firstOverlap, normalizeRepoPath, pathsOverlap } from "../../src/core/overlap.ts";
+import { firstOverlap, normalizeRepoPath, pathsOverlap } from "../../src/kernel/core/schedule/overlap.ts";
 
 describe("normalizeRepoPath", () => {
   it.each([
@@ -15,7 +15,7 @@ describe("normalizeRepoPath", () => {
     ["src/**/*.ts", "src"],
     ["src/*.ts", "src"],
     ["docs/{a,b}.md", "docs"],
-    ["./", ""],
+    [".//", ""],
     [".", ""],
     ["**", ""],
   ])("%s → %j", (input, expected) => {

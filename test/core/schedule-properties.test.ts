@@ -2,8 +2,8 @@
 // simulation that applies decisions until every task is merged.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { schedule, type Decision, type SchedulableTask } from "../../src/core/schedule.ts";
-import { TASK_STATES, type TaskState } from "../../src/core/records.ts";
+import { schedule, type Decision, type SchedulableTask } from "../../src/kernel/core/schedule/schedule.ts";
+import { TASK_STATES, type TaskState } from "../../src/kernel/core/plan/records.ts";
 
 const FILE_POOL = [
   "src/a.ts",
@@ -16,7 +16,7 @@ const FILE_POOL = [
   "README.md",
 ];
 
-// The overlap rule restated independently of src/core/overlap.ts, for a fixed pool of paths.
+// The overlap rule restated independently of src/kernel/core/schedule/overlap.ts, for a fixed pool of paths.
 const canon = (p: string) => p.replace(/^\.\//, "").replace(/\/$/, "");
 const overlap = (a: string, b: string) => {
   const [x, y] = [canon(a), canon(b)];

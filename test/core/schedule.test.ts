@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { schedule, taskRef, type ScheduleInput, type SchedulableTask } from "../../src/core/schedule.ts";
-import { TASK_STATES, type TaskState } from "../../src/core/records.ts";
+import { schedule, taskRef, type ScheduleInput, type SchedulableTask } from "../../src/kernel/core/schedule/schedule.ts";
+import { TASK_STATES, type TaskState } from "../../src/kernel/core/plan/records.ts";
 
 const t = (
   key: string,

@@ -2,8 +2,8 @@
 // included) and "reasonable" ones (single-paragraph prose without markdown structure), for the
 // round-trip properties of the handoff-script renderer and parser.
 import fc from "fast-check";
-import { Task, TASK_SIZES } from "../../src/core/plan.ts";
-import type { FileRef } from "../../src/core/plan.ts";
+import { Task, TASK_SIZES } from "../../src/kernel/core/plan/plan.ts";
+import type { FileRef } from "../../src/kernel/core/plan/plan.ts";
 
 const HOSTILE_PIECES = [
   "## Goal",

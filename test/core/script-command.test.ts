@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { extractCommand, looksLikeCodeCommand } from "../../src/core/script-command.ts";
+import { extractCommand, looksLikeCodeCommand } from "../../src/kernel/core/script/command.ts";
 
 describe("extractCommand", () => {
   it.each([

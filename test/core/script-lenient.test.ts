@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { parseHandoffScript } from "../../src/core/script.ts";
-import { slugifyKey } from "../../src/core/slug.ts";
-import { splitLong } from "../../src/core/script-lenient.ts";
+import { parseHandoffScript } from "../../src/kernel/core/script/script.ts";
+import { slugifyKey } from "../../src/kernel/core/script/slug.ts";
+import { splitLong } from "../../src/kernel/core/script/lenient.ts";
 
 const seed = readFileSync(new URL("./fixtures/seed-handoff-script.txt", import.meta.url), "utf8");
 

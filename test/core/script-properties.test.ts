@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Task } from "../../src/core/plan.ts";
-import { stripMarkers } from "../../src/core/markers.ts";
-import { MAX_ISSUE_BODY_CHARS, parseHandoffScript, renderHandoffScript } from "../../src/core/script.ts";
-import type { ScriptContext } from "../../src/core/script.ts";
-import { slugifyKey } from "../../src/core/slug.ts";
+import { Task } from "../../src/kernel/core/plan/plan.ts";
+import { stripMarkers } from "../../src/kernel/core/plan/markers.ts";
+import { MAX_ISSUE_BODY_CHARS, parseHandoffScript, renderHandoffScript } from "../../src/kernel/core/script/script.ts";
+import type { ScriptContext } from "../../src/kernel/core/script/script.ts";
+import { slugifyKey } from "../../src/kernel/core/script/slug.ts";
 import { marked } from "marked";
 import { hostileString, hostileTask, reasonableTask } from "./script-arbitraries.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Task } from "../../src/core/plan.ts";
-import type { TaskInput } from "../../src/core/plan.ts";
-import { decodeMarker, encodeMarker, stripMarkers } from "../../src/core/markers.ts";
+import { Task } from "../../src/kernel/core/plan/plan.ts";
+import type { TaskInput } from "../../src/kernel/core/plan/plan.ts";
+import { decodeMarker, encodeMarker, stripMarkers } from "../../src/kernel/core/plan/markers.ts";
 import {
   MAX_ISSUE_BODY_CHARS,
   TaskMarker,
@@ -11,8 +11,8 @@ import {
   renderHandoffScript,
   renderScriptTitle,
   visibleDigest,
-} from "../../src/core/script.ts";
-import type { ScriptContext } from "../../src/core/script.ts";
+} from "../../src/kernel/core/script/script.ts";
+import type { ScriptContext } from "../../src/kernel/core/script/script.ts";
 
 const task = (over: Partial<TaskInput> = {}): Task =>
   Task.parse({

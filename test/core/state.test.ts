@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { encodeMarker } from "../../src/core/markers.ts";
-import { Task, type TaskInput } from "../../src/core/plan.ts";
-import type { RollupRecord, StatusRecord, WorkerResult } from "../../src/core/records.ts";
-import { renderHandoffScript } from "../../src/core/script.ts";
+import { encodeMarker } from "../../src/kernel/core/plan/markers.ts";
+import { Task, type TaskInput } from "../../src/kernel/core/plan/plan.ts";
+import type { RollupRecord, StatusRecord, WorkerResult } from "../../src/kernel/core/plan/records.ts";
+import { renderHandoffScript } from "../../src/kernel/core/script/script.ts";
 import {
   derivePlan,
   type ParentSnapshot,
   type PullSnapshot,
   type SubIssueSnapshot,
-} from "../../src/core/state.ts";
+} from "../../src/kernel/core/plan/state.ts";
 
 const PARENT = 7;
 const task = (key: string, dependsOn: string[] = [], files: string[] = []): Task =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { StatusRecord, TaskRecord } from "../../src/core/records.ts";
-import { hasActiveRun, LOST_DISPATCH_AFTER_MS, queuedTooLong } from "../../src/core/stuck.ts";
+import type { StatusRecord, TaskRecord } from "../../src/kernel/core/plan/records.ts";
+import { hasActiveRun, LOST_DISPATCH_AFTER_MS, queuedTooLong } from "../../src/kernel/core/schedule/stuck.ts";
 import { task } from "./rollup-fixtures.ts";
 
 const NOW = "2026-11-24T14:40:00Z";

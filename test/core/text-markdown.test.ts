@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { closesFence, isQuoteLine, openFence, scanLines } from "../../src/core/markdown.ts";
-import { closestMatch, editDistance } from "../../src/core/suggest.ts";
+import { closesFence, isQuoteLine, openFence, scanLines } from "../../src/kernel/core/text/markdown.ts";
+import { closestMatch, editDistance } from "../../src/kernel/core/text/suggest.ts";
 
 describe("scanLines", () => {
   it("marks fenced code and fence lines", () => {

@@ -12,7 +12,7 @@ import {
   stripInvisible,
   truncateEnd,
   truncateMiddle,
-} from "../../src/core/text.ts";
+} from "../../src/kernel/core/text/text.ts";
 
 const big = { maxChars: 100_000 };
 

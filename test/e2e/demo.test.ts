@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMarkdownRenderer, sanitizeFragment } from "../../src/report/html-markdown.ts";
+import { createMarkdownRenderer, sanitizeFragment } from "../../src/cli/report/html-markdown.ts";
 import { EXIT, runDemo } from "../../scripts/demo/main.ts";
 import { startAnthropicFake, type AnthropicFake } from "../world/anthropic/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";

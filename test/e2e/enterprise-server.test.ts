@@ -3,8 +3,8 @@
 // what the server lacks, and nothing created twice.
 import type { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeMarker } from "../../src/core/markers.ts";
-import { readTaskMarker } from "../../src/core/task-marker.ts";
+import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
+import { readTaskMarker } from "../../src/kernel/core/script/task-marker.ts";
 import { OLD_ENTERPRISE_SERVER, testOctokit } from "../world/github/index.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";

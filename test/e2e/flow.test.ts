@@ -3,9 +3,9 @@
 // merge; the rollup ends all done with totals equal to the sum of every session's usage.
 import type { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeMarker } from "../../src/core/markers.ts";
-import { RollupRecord, WorkerResult } from "../../src/core/records.ts";
-import { sumUsage, type Usage } from "../../src/core/usage.ts";
+import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
+import { RollupRecord, WorkerResult } from "../../src/kernel/core/plan/records.ts";
+import { sumUsage, type Usage } from "../../src/kernel/core/plan/usage.ts";
 import { testOctokit } from "../world/github/index.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";

@@ -5,11 +5,11 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { Plan } from "../../src/core/plan.ts";
-import { groundPlan } from "../../src/grounding/build-snapshot.ts";
-import { LocalRepo } from "../../src/local/repo.ts";
-import { readerSource } from "../../src/planner/grounding-source.ts";
-import { RepoReader } from "../../src/planner/repo-reader.ts";
+import { Plan } from "../../src/kernel/core/plan/plan.ts";
+import { groundPlan } from "../../src/orchestrator/planner/build-snapshot.ts";
+import { LocalRepo } from "../../src/cli/local/repo.ts";
+import { readerSource } from "../../src/orchestrator/planner/grounding-source.ts";
+import { RepoReader } from "../../src/orchestrator/planner/repo-reader.ts";
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,9 +1,9 @@
 // The bounded tool loop against the fake Messages API, through the real SDK over HTTP.
 import Anthropic from "@anthropic-ai/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runToolLoop, type LoopOptions, type LoopTool } from "../../src/llm/loop.ts";
-import type { ModelPrice } from "../../src/core/config.ts";
-import { budgetTokens } from "../../src/core/usage.ts";
+import { runToolLoop, type LoopOptions, type LoopTool } from "../../src/kernel/llm/loop.ts";
+import type { ModelPrice } from "../../src/kernel/core/config/config.ts";
+import { budgetTokens } from "../../src/kernel/core/plan/usage.ts";
 import {
   message,
   overloaded,

@@ -3,7 +3,7 @@
 // request, a bounded number of times, then ends with a message a person can act on.
 import Anthropic from "@anthropic-ai/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runToolLoop, type LoopOptions, type LoopTool } from "../../src/llm/loop.ts";
+import { runToolLoop, type LoopOptions, type LoopTool } from "../../src/kernel/llm/loop.ts";
 import {
   dropStream,
   midStreamError,

@@ -5,9 +5,9 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeMarker } from "../../src/core/markers.ts";
-import { parseHandoffScript } from "../../src/core/script.ts";
-import { parseScriptFile } from "../../src/local/store.ts";
+import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
+import { parseHandoffScript } from "../../src/kernel/core/script/script.ts";
+import { parseScriptFile } from "../../src/cli/local/store.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { SAMPLE_PLAN } from "../world/scenarios/sample.ts";
 import { REPO, repoClient, rollupComments, subIssuesOf } from "../orchestrator/helpers.ts";

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeMarker } from "../../src/core/markers.ts";
+import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
 import type { RunRecord } from "../world/github/index.ts";
 import { ACTION_ENTRY, ROOT, type World } from "../world/index.ts";
 import { ISSUE, SAMPLE_PLAN } from "../world/scenarios/sample.ts";

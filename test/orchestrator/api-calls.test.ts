@@ -19,7 +19,7 @@
 // The second part plays whole plans (scenarios/flow-costs.ts) to show the cost of each event does
 // not grow with the plan's size.
 import { afterEach, describe, expect, it } from "vitest";
-import { renderStatusComment } from "../../src/core/status.ts";
+import { renderStatusComment } from "../../src/kernel/core/bodies/status.ts";
 import { cloneWorkspace } from "../world/github/index.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";

@@ -2,8 +2,8 @@
 // from GitHub and finishing an interrupted plan), cancel and retry, help, and fix on a handoff PR.
 // Every assertion reads GitHub back through the API.
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeMarker, encodeMarker } from "../../src/core/markers.ts";
-import { renderStatusComment } from "../../src/core/status.ts";
+import { decodeMarker, encodeMarker } from "../../src/kernel/core/plan/markers.ts";
+import { renderStatusComment } from "../../src/kernel/core/bodies/status.ts";
 import { cloneWorkspace } from "../world/github/index.ts";
 import { startWorld, type World, type WorldOptions } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";

@@ -3,12 +3,12 @@
 // Each run's completion is its own webhook; the App reads the plan once per event and the last
 // event's rollup must account for every worker.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config.ts";
-import { renderStatusComment } from "../../src/core/status.ts";
-import { ConditionalCache } from "../../src/github/conditional.ts";
-import { RepoGateway } from "../../src/github/gateway.ts";
-import { reconcile } from "../../src/store/reconcile.ts";
-import type { WorkerResult } from "../../src/core/records.ts";
+import { parseConfig } from "../../src/kernel/core/config/config.ts";
+import { renderStatusComment } from "../../src/kernel/core/bodies/status.ts";
+import { ConditionalCache } from "../../src/kernel/github/conditional.ts";
+import { RepoGateway } from "../../src/kernel/github/gateway.ts";
+import { reconcile } from "../../src/kernel/store/reconcile.ts";
+import type { WorkerResult } from "../../src/kernel/core/plan/records.ts";
 import { cloneWorkspace } from "../world/github/index.ts";
 import { toolUse } from "../world/anthropic/index.ts";
 import { startWorld, type World } from "../world/index.ts";

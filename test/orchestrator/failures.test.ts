@@ -3,7 +3,7 @@
 // failing while the planner reads the repository. Each ends in exactly one clear comment, 😕 in
 // place of 👀, nothing created and nothing dispatched, and the issue can be planned again later.
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeMarker } from "../../src/core/markers.ts";
+import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
 import {
   dropStream,
   message,
@@ -13,7 +13,7 @@ import {
   toolUse,
   type AnthropicFake,
 } from "../world/anthropic/index.ts";
-import { PLANNER_MAX_OUTPUT_TOKENS } from "../../src/planner/session.ts";
+import { PLANNER_MAX_OUTPUT_TOKENS } from "../../src/orchestrator/planner/session.ts";
 import { startWorld, type World, type WorldOptions } from "../world/index.ts";
 import { ISSUE, PLANNER_MATCH, SAMPLE_PLAN, plannerSession } from "../world/scenarios/sample.ts";
 import {

@@ -5,7 +5,7 @@
 // linked in order, the dependency recorded, one rollup with nothing pending, the two ready tasks
 // dispatched once each, one status comment per task.
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeMarker } from "../../src/core/markers.ts";
+import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, PLANNER_MATCH, plannerSession, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { comment, commentsOf, openIssue, REPO, repoClient, rollupComments, subIssuesOf } from "./helpers.ts";

@@ -2,8 +2,8 @@
 // error, the repair turn receives them named by task key and field, and what the planner leaves
 // unrepaired is posted marked in the scripts and the rollup. A grounded plan costs no extra reads.
 import { afterEach, describe, expect, it } from "vitest";
-import type { PlanInput, TaskInput } from "../../src/core/plan.ts";
-import { parseHandoffScript } from "../../src/core/script.ts";
+import type { PlanInput, TaskInput } from "../../src/kernel/core/plan/plan.ts";
+import { parseHandoffScript } from "../../src/kernel/core/script/script.ts";
 import { text, toolUse } from "../world/anthropic/index.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { PLANNER_MATCH, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";

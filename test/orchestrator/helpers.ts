@@ -1,8 +1,8 @@
 // Reading GitHub's state back in orchestrator and worker tests, as a person with a token would.
 import type { Octokit } from "@octokit/rest";
-import { decodeMarker } from "../../src/core/markers.ts";
-import { RollupRecord, StatusRecord } from "../../src/core/records.ts";
-import { renderStatusComment } from "../../src/core/status.ts";
+import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
+import { RollupRecord, StatusRecord } from "../../src/kernel/core/plan/records.ts";
+import { renderStatusComment } from "../../src/kernel/core/bodies/status.ts";
 import { cloneWorkspace, testOctokit } from "../world/github/index.ts";
 import type { World } from "../world/index.ts";
 

@@ -2,8 +2,8 @@
 // that is valid JSON of the right shape but far too large never crashes a handler; the rollup is
 // rebuilt from what GitHub shows.
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeMarker, encodeMarker } from "../../src/core/markers.ts";
-import { RollupRecord } from "../../src/core/records.ts";
+import { decodeMarker, encodeMarker } from "../../src/kernel/core/plan/markers.ts";
+import { RollupRecord } from "../../src/kernel/core/plan/records.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { botNotes, comment, commentsOf, openIssue, REPO, repoClient, rollupOf } from "./helpers.ts";

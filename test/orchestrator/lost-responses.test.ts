@@ -2,7 +2,7 @@
 // caller cannot tell whether it happened. Creations must recognise their own earlier effect by
 // marker rather than create again.
 import { afterEach, describe, expect, it } from "vitest";
-import { readTaskMarker } from "../../src/core/task-marker.ts";
+import { readTaskMarker } from "../../src/kernel/core/script/task-marker.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { comment, dispatches, openIssue, REPO, repoClient, rollupComments, subIssuesOf } from "./helpers.ts";

@@ -2,9 +2,9 @@
 // a sub-issue whose status comment is older than its latest 30 comments, a parent with over 100
 // comments. The state read must be the same as with a quiet plan, at a bounded extra cost.
 import { afterEach, describe, expect, it } from "vitest";
-import { RepoGateway } from "../../src/github/gateway.ts";
-import { ConditionalCache } from "../../src/github/conditional.ts";
-import { readParentState } from "../../src/github/snapshot.ts";
+import { RepoGateway } from "../../src/kernel/github/gateway.ts";
+import { ConditionalCache } from "../../src/kernel/github/conditional.ts";
+import { readParentState } from "../../src/kernel/github/snapshot.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { OLD_ENTERPRISE_SERVER } from "../world/github/server-profile.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";

@@ -1,10 +1,10 @@
 // `/handoff` end to end through the real Probot server: signed webhook in, explored plan, sub-issues,
 // rollup, dispatches out; GitHub's contract checked on every call.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { decodeMarker } from "../../src/core/markers.ts";
-import { Task } from "../../src/core/plan.ts";
-import { MAX_ROLLUP_MARKER_CHARS, RollupRecord } from "../../src/core/records.ts";
-import { parseHandoffScript } from "../../src/core/script.ts";
+import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
+import { Task } from "../../src/kernel/core/plan/plan.ts";
+import { MAX_ROLLUP_MARKER_CHARS, RollupRecord } from "../../src/kernel/core/plan/records.ts";
+import { parseHandoffScript } from "../../src/kernel/core/script/script.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { toolUse } from "../world/anthropic/index.ts";
 import { configForN, planOfN } from "../world/scenarios/plan-of-n.ts";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config.ts";
-import type { RollupRecord } from "../../src/core/records.ts";
+import { parseConfig } from "../../src/kernel/core/config/config.ts";
+import type { RollupRecord } from "../../src/kernel/core/plan/records.ts";
 import { isPlanningClaim, planningAbandoned } from "../../src/orchestrator/plan-command.ts";
-import type { OrchestratorEnv } from "../../src/store/env.ts";
+import type { OrchestratorEnv } from "../../src/kernel/store/env.ts";
 
 const parsed = parseConfig(null);
 if (!parsed.ok) throw new Error("default config");

@@ -2,10 +2,10 @@
 // branch), a worker run that dies before reporting (the task fails once, visibly, and a retry
 // resumes it), and runs that say nothing about a task. No runner: the tests play the workers.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { decodeMarker } from "../../src/core/markers.ts";
-import { renderPullBody } from "../../src/core/pull-body.ts";
-import type { WorkerResult } from "../../src/core/records.ts";
-import { renderStatusComment } from "../../src/core/status.ts";
+import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
+import { renderPullBody } from "../../src/kernel/core/bodies/pull-body.ts";
+import type { WorkerResult } from "../../src/kernel/core/plan/records.ts";
+import { renderStatusComment } from "../../src/kernel/core/bodies/status.ts";
 import { cloneWorkspace } from "../world/github/index.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";

@@ -1,8 +1,8 @@
 // GitHub's secondary rate limit (403 with `retry-after`) during /handoff: handoff's own throttle
-// policy (src/github/octokit-options.ts) applies inside Probot, whose defaults would otherwise not
+// policy (src/kernel/github/octokit-options.ts) applies inside Probot, whose defaults would otherwise not
 // retry secondary limits at all. Bounded: a limit that does not lift fails visibly.
 import { afterEach, describe, expect, it } from "vitest";
-import { MAX_RATE_LIMIT_RETRIES } from "../../src/github/octokit-options.ts";
+import { MAX_RATE_LIMIT_RETRIES } from "../../src/kernel/github/octokit-options.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { botNotes, comment, openIssue, repoClient, rollupOf, subIssuesOf } from "./helpers.ts";

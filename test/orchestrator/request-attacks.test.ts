@@ -2,7 +2,7 @@
 // not reach the planner as part of the request (they could steer the plan down to its acceptance
 // commands). Through the real Probot server, with the Messages API fake recording the planner's prompt.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CommentData } from "../../src/github/gateway.ts";
+import type { CommentData } from "../../src/kernel/github/gateway.ts";
 import { commentsBeforeTrigger } from "../../src/orchestrator/request-comments.ts";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";

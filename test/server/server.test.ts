@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { setupWebhook, WEBHOOK_PATH } from "../../src/server/setup-url.ts";
+import { setupWebhook, WEBHOOK_PATH } from "../../src/app/server/setup-url.ts";
 import { ROOT } from "../world/index.ts";
 
 const run = promisify(execFile);

@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { INPUT_NAMES, resolveMode } from "../../action/src/inputs.ts";
 import { OUTPUT_NAMES } from "../../action/src/outputs.ts";
-import { DEFAULT_CONFIG, TRIGGER_LABEL } from "../../src/core/config.ts";
-import { workerInputs } from "../../src/store/dispatch.ts";
+import { DEFAULT_CONFIG, TRIGGER_LABEL } from "../../src/kernel/core/config/config.ts";
+import { workerInputs } from "../../src/kernel/store/dispatch.ts";
 import { ROOT } from "../world/index.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML, checked field by field below

@@ -2,8 +2,8 @@
 // (below) model text that forges handoff's markers or outgrows GitHub's limits. Run against the real
 // worker action; each checks what reached GitHub and the model.
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeMarker, decodeMarkers, encodeMarker } from "../../src/core/markers.ts";
-import { StatusRecord, WorkerResult } from "../../src/core/records.ts";
+import { decodeMarker, decodeMarkers, encodeMarker } from "../../src/kernel/core/plan/markers.ts";
+import { StatusRecord, WorkerResult } from "../../src/kernel/core/plan/records.ts";
 import { toolUse } from "../world/anthropic/index.ts";
 import {
   commentBodies,

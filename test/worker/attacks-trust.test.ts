@@ -2,10 +2,10 @@
 // action: a script naming the branch, a forged task marker, a label by someone without the
 // permission, and a script edited after it was labelled.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { encodeMarker, decodeMarker } from "../../src/core/markers.ts";
-import { Task, type TaskInput } from "../../src/core/plan.ts";
-import { taskBranch } from "../../src/core/records.ts";
-import { renderHandoffScript } from "../../src/core/script.ts";
+import { encodeMarker, decodeMarker } from "../../src/kernel/core/plan/markers.ts";
+import { Task, type TaskInput } from "../../src/kernel/core/plan/plan.ts";
+import { taskBranch } from "../../src/kernel/core/plan/records.ts";
+import { renderHandoffScript } from "../../src/kernel/core/script/script.ts";
 import { toolUse } from "../world/anthropic/index.ts";
 import { SAMPLE_PLAN } from "../world/scenarios/sample.ts";
 import {

@@ -3,10 +3,10 @@
 import { execFileSync } from "node:child_process";
 import type { Octokit } from "@octokit/rest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { decodeMarker } from "../../src/core/markers.ts";
-import { Task, type TaskInput } from "../../src/core/plan.ts";
-import { StatusRecord, taskBranch, WorkerResult } from "../../src/core/records.ts";
-import { renderHandoffScript } from "../../src/core/script.ts";
+import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
+import { Task, type TaskInput } from "../../src/kernel/core/plan/plan.ts";
+import { StatusRecord, taskBranch, WorkerResult } from "../../src/kernel/core/plan/records.ts";
+import { renderHandoffScript } from "../../src/kernel/core/script/script.ts";
 import {
   firstUserMessageIncludes,
   overloaded,

@@ -5,8 +5,8 @@ import { readdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Anthropic from "@anthropic-ai/sdk";
-import { FAST_PACING } from "../../src/github/octokit-options.ts";
-import { startOrchestratorServer, type RunningOrchestrator } from "../../src/server/start.ts";
+import { FAST_PACING } from "../../src/kernel/github/octokit-options.ts";
+import { startOrchestratorServer, type RunningOrchestrator } from "../../src/app/server/start.ts";
 import { startAnthropicFake, type AnthropicFake, type AnthropicFakeOptions } from "./anthropic/index.ts";
 import {
   startGitHubEmulator,

@@ -4,7 +4,7 @@
 // the editor. Protected paths are put back after each call (see protected.ts).
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import type { LoopTool, ToolOutcome } from "../../../src/llm/loop.ts";
+import type { LoopTool, ToolOutcome } from "../../../src/kernel/llm/loop.ts";
 import { OutputCapture } from "./output-capture.ts";
 import { killGroup, killMarked, MARKER_VAR } from "./processes.ts";
 import { describeReverted, type ProtectedPaths } from "./protected.ts";

@@ -3,8 +3,8 @@
 // the agent read and changed, for the worker's summary and the "view before editing" nudge.
 import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { truncateEnd } from "../../../src/core/text.ts";
-import type { LoopTool, ToolOutcome } from "../../../src/llm/loop.ts";
+import { truncateEnd } from "../../../src/kernel/core/text/text.ts";
+import type { LoopTool, ToolOutcome } from "../../../src/kernel/llm/loop.ts";
 import { listDirectory } from "./listing.ts";
 import { FileRefusal, readRegularFile, writeRegularFile } from "./safe-fs.ts";
 import { decodeText, encodeText, lineAt, linesOf, numbered, toInternal, type TextFile } from "./text-file.ts";

@@ -1,7 +1,7 @@
 // The worker's terminal tool: the agent reports what it did as structured fields, validated here so
 // an incomplete report goes back to the model to fix instead of into the pull request.
 import { z } from "zod";
-import type { LoopTool, ToolOutcome } from "../../../src/llm/loop.ts";
+import type { LoopTool, ToolOutcome } from "../../../src/kernel/llm/loop.ts";
 
 export const FINISH_TOOL_NAME = "finish";
 

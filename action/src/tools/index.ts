@@ -2,7 +2,7 @@
 // passes through one redactor before it reaches the model; the same environment, protection and
 // redaction serve the worker's own setup and acceptance commands.
 import path from "node:path";
-import type { LoopTool, ToolOutcome } from "../../../src/llm/loop.ts";
+import type { LoopTool, ToolOutcome } from "../../../src/kernel/llm/loop.ts";
 import { bashTool, describeEnd, runShell } from "./bash.ts";
 import { editorTool, EDITOR_TOOL_NAME, type FileActivity } from "./editor.ts";
 import { scrubEnv, secretsInEnv, type Env } from "./env.ts";

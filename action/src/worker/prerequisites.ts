@@ -1,5 +1,5 @@
 // Whether a task may start now, and from which base: the scheduler's own rule, asked about one task.
-import { schedule, type SchedulableTask } from "../../../src/core/schedule.ts";
+import { schedule, type SchedulableTask } from "../../../src/kernel/core/schedule/schedule.ts";
 
 export type Readiness = { ready: true; base: string; stackedOn?: string } | { ready: false; reason: string };
 

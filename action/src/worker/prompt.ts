@@ -1,6 +1,6 @@
 // The worker's prompts. The system prompt is constant across tasks so it and the tool definitions
 // form a prefix the API caches; the task itself goes into the first user message.
-import { sanitizeUntrusted } from "../../../src/core/text.ts";
+import { sanitizeUntrusted } from "../../../src/kernel/core/text/text.ts";
 
 export function workerSystemPrompt(toolGuidance: string): string {
   return `You are a software engineer starting a fresh session on one task. Another session explored this repository and wrote you a handoff script: a self-contained brief with the goal, the files involved (with the line ranges it explored), a recommended approach, constraints and acceptance criteria. You have no other context; the repository is checked out on your task branch and you are in its root.

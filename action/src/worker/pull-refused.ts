@@ -1,8 +1,8 @@
 // GitHub refuses pull requests from `GITHUB_TOKEN` unless a repository (or organization) setting
 // allows them, and new repositories start with it off. The work is pushed by then; the person
 // needs to know which box to tick, where, and that nothing was lost.
-import { statusOf } from "../../../src/github/gateway.ts";
-import { codeSpan } from "../../../src/core/text.ts";
+import { statusOf } from "../../../src/kernel/github/gateway.ts";
+import { codeSpan } from "../../../src/kernel/core/text/text.ts";
 
 const REFUSAL_RE = /not permitted to create or approve pull requests/i;
 

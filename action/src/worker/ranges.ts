@@ -1,8 +1,8 @@
 // Before the session starts: the script's line ranges were written against the plan's base commit;
 // the worker's base may differ (a stacked prerequisite, work merged since planning). The diff
 // between the two moves each range to where its lines are now, and the agent is told.
-import type { Task } from "../../../src/core/plan.ts";
-import { parseUnifiedDiff, rangeNotes, rangesOnBase } from "../../../src/core/grounding/shift.ts";
+import type { Task } from "../../../src/kernel/core/plan/plan.ts";
+import { parseUnifiedDiff, rangeNotes, rangesOnBase } from "../../../src/kernel/core/grounding/shift.ts";
 import type { Git } from "./git.ts";
 
 /** Notes for the agent on ranges that moved; none when nothing moved or the base is unknown. */

@@ -1,7 +1,7 @@
 // The job summary (GITHUB_STEP_SUMMARY) of a worker run: what a person sees on the run's page.
-import { acceptanceHeadline } from "../../../src/core/pull-body.ts";
-import { codeSpan, escapeTableCell, oneLine } from "../../../src/core/text.ts";
-import { formatTokens, formatUsd, totalTokens } from "../../../src/core/usage.ts";
+import { acceptanceHeadline } from "../../../src/kernel/core/bodies/pull-body.ts";
+import { codeSpan, escapeTableCell, oneLine } from "../../../src/kernel/core/text/text.ts";
+import { formatTokens, formatUsd, totalTokens } from "../../../src/kernel/core/plan/usage.ts";
 import type { WorkerOutcome } from "./run-worker.ts";
 
 const ICON: Record<WorkerOutcome["status"], string> = {

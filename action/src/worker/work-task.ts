@@ -2,10 +2,10 @@
 // agent session on the handoff script, the acceptance commands run by the harness itself, and the
 // structured result. The Action's worker (run-worker.ts) and the local `handoff run` share it.
 import type Anthropic from "@anthropic-ai/sdk";
-import { priceTable, type Config } from "../../../src/core/config.ts";
-import type { AcceptanceCriterion, Task } from "../../../src/core/plan.ts";
-import type { AcceptanceRun, WorkerResult } from "../../../src/core/records.ts";
-import { runToolLoop, type LoopEvent, type LoopResult, type LoopTool } from "../../../src/llm/loop.ts";
+import { priceTable, type Config } from "../../../src/kernel/core/config/config.ts";
+import type { AcceptanceCriterion, Task } from "../../../src/kernel/core/plan/plan.ts";
+import type { AcceptanceRun, WorkerResult } from "../../../src/kernel/core/plan/records.ts";
+import { runToolLoop, type LoopEvent, type LoopResult, type LoopTool } from "../../../src/kernel/llm/loop.ts";
 import type { CommandResult, FinishInput } from "../tools/index.ts";
 import { workerSystemPrompt, workerUserPrompt } from "./prompt.ts";
 

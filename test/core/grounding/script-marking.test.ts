@@ -2,9 +2,9 @@
 // back: from the hidden record, and from the visible list after a person edits the script.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Task } from "../../../src/core/plan.ts";
-import { NOT_VERIFIED_HEADING, parseHandoffScript, renderHandoffScript } from "../../../src/core/script.ts";
-import type { ScriptContext } from "../../../src/core/script.ts";
+import { Task } from "../../../src/kernel/core/plan/plan.ts";
+import { NOT_VERIFIED_HEADING, parseHandoffScript, renderHandoffScript } from "../../../src/kernel/core/script/script.ts";
+import type { ScriptContext } from "../../../src/kernel/core/script/script.ts";
 import { hostileString, hostileTask, reasonableTask, sentence } from "../script-arbitraries.ts";
 
 const task = Task.parse({

@@ -2,8 +2,8 @@
 // fresh one: the same server as the in-process world, pointed at the emulator and the model fake
 // by environment. Prints `listening <webhook URL>` on stdout once ready.
 import Anthropic from "@anthropic-ai/sdk";
-import { FAST_PACING } from "../../../src/github/octokit-options.ts";
-import { startOrchestratorServer } from "../../../src/server/start.ts";
+import { FAST_PACING } from "../../../src/kernel/github/octokit-options.ts";
+import { startOrchestratorServer } from "../../../src/app/server/start.ts";
 
 const env = (name: string): string => {
   const value = process.env[name];

@@ -6,9 +6,9 @@ import path from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { createWorkerTools } from "../../../action/src/tools/index.ts";
 import { workerSystemPrompt, workerUserPrompt } from "../../../action/src/worker/prompt.ts";
-import { DEFAULT_PRICES } from "../../../src/core/config.ts";
-import { billedInputEquivalent, costUsd, type Usage } from "../../../src/core/usage.ts";
-import { runToolLoop } from "../../../src/llm/loop.ts";
+import { DEFAULT_PRICES } from "../../../src/kernel/core/config/config.ts";
+import { billedInputEquivalent, costUsd, type Usage } from "../../../src/kernel/core/plan/usage.ts";
+import { runToolLoop } from "../../../src/kernel/llm/loop.ts";
 import { startAnthropicFake, toolUse, type ScriptedReply } from "../anthropic/index.ts";
 import { ROOT, SAMPLE_PROJECT } from "../index.ts";
 

@@ -1,7 +1,7 @@
 // A plan of N one-file tasks for cost measurements: even tasks are independent, each odd task
 // depends on the task before it (so half start at once and half stack on a prerequisite's branch).
 // Every worker writes one new file and checks it exists.
-import type { PlanInput } from "../../../src/core/plan.ts";
+import type { PlanInput } from "../../../src/kernel/core/plan/plan.ts";
 import { toolUse, text, type AnthropicFake } from "../anthropic/index.ts";
 import { PLANNER_MATCH, workerMatch } from "./sample.ts";
 

@@ -1,7 +1,7 @@
 // Scripted model sessions for the sample project (test/fixtures/sample-project): what a planner and
 // three workers would do. The edits are real: applied by the worker's own tools, they make the
 // sample's failing tests pass. Used by the integration tests and the offline demo.
-import type { PlanInput } from "../../../src/core/plan.ts";
+import type { PlanInput } from "../../../src/kernel/core/plan/plan.ts";
 import {
   firstUserMessageIncludes,
   systemIncludes,
