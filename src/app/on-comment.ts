@@ -2,14 +2,9 @@
 import { parseCommand, renderHelp, type Command } from "../kernel/core/commands/commands.ts";
 import { permissionAllows } from "../kernel/core/config/config.ts";
 import type { GitHubClient } from "../kernel/github/gateway.ts";
-import {
-  commandCancel,
-  commandFix,
-  commandGo,
-  commandRetry,
-  commandStatus,
-  type CommandReply,
-} from "../orchestrator/commands.ts";
+import { commandCancel, commandFix, commandGo, commandRetry } from "../orchestrator/commands.ts";
+import { commandStatus } from "../orchestrator/status-command.ts";
+import type { CommandReply } from "../orchestrator/loaded-plan.ts";
 import type { Logger, OrchestratorEnv } from "../kernel/store/env.ts";
 import { postNoticeOnce } from "../kernel/store/notices.ts";
 import { handlePlanCommand, PlanNotSaved } from "../orchestrator/plan-command.ts";

@@ -7,8 +7,6 @@
 // rollup (or the failure notice) for its trigger and resumes or does nothing, never plans twice.
 import { encodeMarker } from "../kernel/core/plan/markers.ts";
 import { readTaskMarker } from "../kernel/core/script/task-marker.ts";
-import { topologicalOrder } from "../kernel/core/plan/graph.ts";
-import type { Plan } from "../kernel/core/plan/plan.ts";
 import { MAX_ROLLUP_MARKER_CHARS, type RollupRecord } from "../kernel/core/plan/records.ts";
 import type { CommentData, IssueData } from "../kernel/github/gateway.ts";
 import { findRollup, newPlanState } from "../kernel/github/snapshot.ts";
@@ -22,6 +20,9 @@ import { materialize, PlanError } from "./materialize.ts";
 import { noticeIdOf, postNoticeOnce, renderNotice } from "../kernel/store/notices.ts";
 import { reconcile } from "../kernel/store/reconcile.ts";
 import { postClaim } from "../kernel/store/claim.ts";
+import { placeholderBody, planningAbandoned } from "./planning-claim.ts";
+import { planFailureBody } from "./plan-failure.ts";
+import { inDependencyOrder } from "../kernel/core/plan/graph.ts";
 
 export interface PlanCommandInput {
   parent: { number: number; title: string; body: string };
@@ -41,10 +42,6 @@ export type PlanCommandResult =
 
 const failedNoticeId = (triggerId: number) => `plan-failed:${triggerId}`;
 
-export function placeholderBody(record: RollupRecord): string {
-  return `${encodeMarker("rollup", record)}\n## 🧭 handoff is planning\n\nExploring the repository to split this issue into handoff scripts (requested by @${record.trigger.author}). This comment becomes the plan's rollup.`;
-}
-
 /** The plan was made but GitHub would not store it: the message says what a person can do. */
 export class PlanNotSaved extends Error {}
 
@@ -52,24 +49,6 @@ function errorSummary(e: unknown): string {
   const status = (e as { status?: unknown }).status;
   const text = e instanceof Error ? e.message : String(e);
   return (typeof status === "number" ? `${status}: ` : "") + text.slice(0, 200);
-}
-
-/** A claim that holds no plan yet: planning is under way, or died before it saved one. */
-export function isPlanningClaim(record: RollupRecord): boolean {
-  return record.tasks.length === 0 && record.pending.length === 0 && record.planner === undefined;
-}
-
-/**
- * Whether a planning claim was left by a process that died. The App server handles a plan's events
- * one at a time (serialized per issue), so a claim it finds is never one it is still working on.
- * Elsewhere (Actions jobs side by side) the claim is abandoned once it is older than any planning
- * session can run.
- */
-export function planningAbandoned(env: OrchestratorEnv, record: RollupRecord): boolean {
-  if (!isPlanningClaim(record)) return false;
-  if (env.soleWriter) return true;
-  const age = Date.parse(env.now().toISOString()) - Date.parse(record.createdAt);
-  return Number.isFinite(age) && age > (env.config.limits.planner.timeoutMinutes + 5) * 60_000;
 }
 
 async function resume(
@@ -84,60 +63,6 @@ async function resume(
   });
   const result = await reconcile(env, parent, { dispatch: true, record });
   return { outcome: "resumed", started: result.started };
-}
-
-/** Plan order made topological (stable), so every dependency's sub-issue exists before its dependents'. */
-export function inDependencyOrder(plan: Plan): Plan {
-  const order = topologicalOrder(plan.tasks);
-  return {
-    ...plan,
-    tasks: order.map((key) => plan.tasks.find((t) => t.key === key) as Plan["tasks"][number]),
-  };
-}
-
-/**
- * The failure notice that replaces the placeholder. What to do next depends on why: an API outage
- * passes (the old text told people to rewrite their issue), a budget is a setting, a bad plan is
- * about the issue or the instructions.
- */
-function planFailureBody(outcome: Extract<PlanOutcome, { ok: false }>, attempts: number): string {
-  const reason = outcome.reason.trim();
-  const said = reason.charAt(0).toUpperCase() + reason.slice(1);
-  const lines = [
-    `## ❌ handoff could not plan this issue`,
-    "",
-    /[.:]$|\n/.test(said) ? said : `${said}.`,
-    "",
-  ];
-  const u = outcome.usage;
-  const used =
-    outcome.turns > 0
-      ? ` Planning used ${outcome.turns} model calls (${u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens} input, ${u.outputTokens} output tokens).`
-      : "";
-  lines.push(`Nothing was created.${used}`, "");
-  switch (outcome.stop) {
-    case "error":
-      lines.push(
-        `This is usually temporary${attempts > 1 ? ` (each model request was tried ${attempts} times)` : ""}: comment \`/handoff\` again in a few minutes.`,
-      );
-      break;
-    case "max_turns":
-    case "max_tokens":
-    case "max_cost":
-    case "timeout":
-      lines.push(
-        "Narrow the issue or the instructions, or raise that limit in `.github/handoff.yml`, and comment `/handoff` again.",
-      );
-      break;
-    case "output_limit":
-      lines.push(
-        "Split the issue into smaller issues, or ask for fewer, shorter tasks (e.g. `/handoff at most 5 tasks, briefly`), and comment `/handoff` again.",
-      );
-      break;
-    default:
-      lines.push("Adjust the issue or the instructions and comment `/handoff` again.");
-  }
-  return lines.join("\n");
 }
 
 export async function handlePlanCommand(

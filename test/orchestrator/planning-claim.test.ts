@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/kernel/core/config/config.ts";
 import type { RollupRecord } from "../../src/kernel/core/plan/records.ts";
-import { isPlanningClaim, planningAbandoned } from "../../src/orchestrator/plan-command.ts";
+import { isPlanningClaim, planningAbandoned } from "../../src/orchestrator/planning-claim.ts";
 import type { OrchestratorEnv } from "../../src/kernel/store/env.ts";
 
 const parsed = parseConfig(null);

@@ -7,7 +7,7 @@ import type { Plan, Task } from "../../kernel/core/plan/plan.ts";
 import { taskBranch, type RollupRecord } from "../../kernel/core/plan/records.ts";
 import { renderHandoffScript } from "../../kernel/core/script/script.ts";
 import { formatTokens, totalTokens } from "../../kernel/core/plan/usage.ts";
-import { inDependencyOrder } from "../../orchestrator/plan-command.ts";
+import { inDependencyOrder } from "../../kernel/core/plan/graph.ts";
 import { CONTEXT_FILES } from "../../orchestrator/planner/prompt.ts";
 import { readContextFiles, RepoReader } from "../../orchestrator/planner/repo-reader.ts";
 import { runPlanSession } from "../../orchestrator/planner/session.ts";

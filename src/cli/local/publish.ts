@@ -10,7 +10,7 @@ import { parseHandoffScript } from "../../kernel/core/script/script.ts";
 import type { RepoGateway } from "../../kernel/github/gateway.ts";
 import { readParentState } from "../../kernel/github/snapshot.ts";
 import { materialize } from "../../orchestrator/materialize.ts";
-import { placeholderBody } from "../../orchestrator/plan-command.ts";
+import { placeholderBody } from "../../orchestrator/planning-claim.ts";
 import type { OrchestratorEnv } from "../../kernel/store/env.ts";
 import { reconcile } from "../../kernel/store/reconcile.ts";
 import type { LocalEnv } from "./env.ts";

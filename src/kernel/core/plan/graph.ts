@@ -1,4 +1,5 @@
 // Small graph helpers over task dependencies, shared by plan validation, scheduling and rendering.
+import type { Plan } from "./plan.ts";
 
 export interface DependencyNode {
   key: string;
@@ -105,4 +106,13 @@ export function transitiveReduction(nodes: readonly DependencyNode[]): [string, 
       (other) => other === from || !deps.has(other) || !ancestorsOf(other).has(from),
     ),
   );
+}
+
+/** Plan order made topological (stable), so every dependency's sub-issue exists before its dependents'. */
+export function inDependencyOrder(plan: Plan): Plan {
+  const order = topologicalOrder(plan.tasks);
+  return {
+    ...plan,
+    tasks: order.map((key) => plan.tasks.find((t) => t.key === key) as Plan["tasks"][number]),
+  };
 }
