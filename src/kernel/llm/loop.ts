@@ -14,10 +14,17 @@ import {
   type Usage,
 } from "../core/plan/usage.ts";
 import { describeModelError, streamMessage, type StreamRetryPolicy } from "./model-call.ts";
+import {
+  CACHE,
+  cutOffError,
+  MAX_CUT_OFFS,
+  textOf,
+  withCutOffNote,
+  withMovingBreakpoints,
+} from "./messages.ts";
+import type { MessageParam } from "./messages.ts";
 
 type ContentBlockParam = Anthropic.Messages.ContentBlockParam;
-/** The conversation this loop keeps: user and assistant turns only (the system prompt is separate). */
-type MessageParam = { role: "user" | "assistant"; content: string | ContentBlockParam[] };
 type ToolUnion = Anthropic.Messages.ToolUnion;
 
 export interface ToolOutcome {
@@ -100,67 +107,12 @@ export interface LoopResult {
   lastText: string;
 }
 
-const CACHE = { type: "ephemeral" } as const;
 /** Below this many output tokens a call cannot do useful work; stop instead. */
 const MIN_USEFUL_OUTPUT = 512;
 const estimateTokens = (chars: number) => Math.ceil(chars / 3.5);
 
-/**
- * Keeps exactly two conversation breakpoints: the newest user turn (written to the cache now) and
- * the one before it (read from the cache). With the system breakpoint that is 3 of the API's 4.
- */
-function withMovingBreakpoints(messages: MessageParam[]): MessageParam[] {
-  const userIdx = messages.flatMap((m, i) => (m.role === "user" ? [i] : []));
-  const keep = new Set(userIdx.slice(-2));
-  return messages.map((m, i) => {
-    if (typeof m.content === "string") {
-      const text: Anthropic.Messages.TextBlockParam = { type: "text", text: m.content };
-      return keep.has(i) ? { role: m.role, content: [{ ...text, cache_control: CACHE }] } : m;
-    }
-    const blocks = m.content.map((b) => stripCache(b));
-    if (keep.has(i) && blocks.length) {
-      const last = blocks.length - 1;
-      blocks[last] = { ...(blocks[last] as ContentBlockParam), cache_control: CACHE } as ContentBlockParam;
-    }
-    return { role: m.role, content: blocks };
-  });
-}
-
-function stripCache(b: ContentBlockParam): ContentBlockParam {
-  if (!("cache_control" in b) || !b.cache_control) return b;
-  const { cache_control: _drop, ...rest } = b;
-  return rest as ContentBlockParam;
-}
-
-/** Replies in a row cut off before anything complete that the loop asks again for. */
-const MAX_CUT_OFFS = 1;
-
-function withCutOffNote(turn: MessageParam, maxOut: number): MessageParam {
-  const note: Anthropic.Messages.TextBlockParam = {
-    type: "text",
-    text: `Your reply was cut off at the output limit of ${maxOut} tokens before anything in it was complete, and nothing of it was kept. Reply again within the limit: make it shorter (fewer words, a smaller tool call).`,
-  };
-  const blocks: ContentBlockParam[] =
-    typeof turn.content === "string" ? [{ type: "text", text: turn.content }] : [...turn.content];
-  const last = blocks.at(-1);
-  if (last?.type === "text" && last.text === note.text) return turn;
-  return { role: "user", content: [...blocks, note] };
-}
-
-function cutOffError(maxOut: number, times: number): string {
-  return `the model's reply was cut off at the output limit of ${maxOut} tokens ${times} times in a row, before anything in it was complete`;
-}
-
 function toolDefinitions(tools: Record<string, LoopTool>): ToolUnion[] {
   return Object.values(tools).map((t) => t.definition);
-}
-
-function textOf(content: Anthropic.Messages.ContentBlock[]): string {
-  return content
-    .filter((b): b is Anthropic.Messages.TextBlock => b.type === "text")
-    .map((b) => b.text)
-    .join("\n")
-    .trim();
 }
 
 export async function runToolLoop(opts: LoopOptions): Promise<LoopResult> {
