@@ -2,7 +2,13 @@
 // totals (tokens, cost, GitHub API calls per operation), the time taken and where the files are.
 import path from "node:path";
 import type { RollupRecord, TaskRecord } from "../../src/kernel/core/plan/records.ts";
-import { formatTokens, formatUsd, sumUsage, totalTokens, type Usage } from "../../src/kernel/core/plan/usage.ts";
+import {
+  formatTokens,
+  formatUsd,
+  sumUsage,
+  totalTokens,
+  type Usage,
+} from "../../src/kernel/core/plan/usage.ts";
 import type { CallStats } from "./api-calls.ts";
 import { acceptanceOf } from "./labels.ts";
 import type { Observation, TaskView } from "./observer.ts";

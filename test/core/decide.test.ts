@@ -1,6 +1,11 @@
 // The pure decision of an event: from a snapshot of the plan to the actions the store applies.
 import { describe, expect, it } from "vitest";
-import { decide, milestoneNotices, retargetsOf, type PlanSettings } from "../../src/kernel/core/schedule/decide.ts";
+import {
+  decide,
+  milestoneNotices,
+  retargetsOf,
+  type PlanSettings,
+} from "../../src/kernel/core/schedule/decide.ts";
 import { Task, type TaskInput } from "../../src/kernel/core/plan/plan.ts";
 import type { RollupRecord, StatusRecord } from "../../src/kernel/core/plan/records.ts";
 import { renderHandoffScript } from "../../src/kernel/core/script/script.ts";

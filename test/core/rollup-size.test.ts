@@ -5,7 +5,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ROLLUP_MAX_CHARS, renderRollup } from "../../src/kernel/core/rollup/rollup.ts";
 import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
-import { RollupRecord, TASK_STATES, type TaskRecord, type TaskState } from "../../src/kernel/core/plan/records.ts";
+import {
+  RollupRecord,
+  TASK_STATES,
+  type TaskRecord,
+  type TaskState,
+} from "../../src/kernel/core/plan/records.ts";
 import { NOW, acceptance, cells, record, result, tableRows, task } from "./rollup-fixtures.ts";
 import { loadMermaid, mermaidBlocks, parseFlowchart } from "../helpers/mermaid.ts";
 

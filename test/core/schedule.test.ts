@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { schedule, taskRef, type ScheduleInput, type SchedulableTask } from "../../src/kernel/core/schedule/schedule.ts";
+import {
+  schedule,
+  taskRef,
+  type ScheduleInput,
+  type SchedulableTask,
+} from "../../src/kernel/core/schedule/schedule.ts";
 import { TASK_STATES, type TaskState } from "../../src/kernel/core/plan/records.ts";
 
 const t = (

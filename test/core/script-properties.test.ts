@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Task } from "../../src/kernel/core/plan/plan.ts";
 import { stripMarkers } from "../../src/kernel/core/plan/markers.ts";
-import { MAX_ISSUE_BODY_CHARS, parseHandoffScript, renderHandoffScript } from "../../src/kernel/core/script/script.ts";
+import {
+  MAX_ISSUE_BODY_CHARS,
+  parseHandoffScript,
+  renderHandoffScript,
+} from "../../src/kernel/core/script/script.ts";
 import type { ScriptContext } from "../../src/kernel/core/script/script.ts";
 import { slugifyKey } from "../../src/kernel/core/script/slug.ts";
 import { marked } from "marked";

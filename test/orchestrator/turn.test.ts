@@ -1,6 +1,11 @@
 // Commands on one issue wait for the earlier ones (Actions-only mode), boundedly.
 import { describe, expect, it } from "vitest";
-import { runsAhead, waitForTurn, type RunSummary, type TurnClient } from "../../action/src/orchestrator/turn.ts";
+import {
+  runsAhead,
+  waitForTurn,
+  type RunSummary,
+  type TurnClient,
+} from "../../action/src/orchestrator/turn.ts";
 
 const title = "handoff: issue_comment on #7";
 const me: RunSummary = { id: 10, status: "in_progress", display_title: title };

@@ -7,7 +7,12 @@ import path from "node:path";
 import { localRollupTasks } from "../../kernel/core/plan/local-state.ts";
 import { renderDependencyGraph, type GraphTask } from "../../kernel/core/rollup/mermaid.ts";
 import { taskSpend } from "../../kernel/core/plan/records.ts";
-import { displayStatus, renderRollup, STATUS_DISPLAY, type DisplayStatus } from "../../kernel/core/rollup/rollup.ts";
+import {
+  displayStatus,
+  renderRollup,
+  STATUS_DISPLAY,
+  type DisplayStatus,
+} from "../../kernel/core/rollup/rollup.ts";
 import type { Decision } from "../../kernel/core/schedule/schedule.ts";
 import { formatTokens, formatUsd, totalTokens } from "../../kernel/core/plan/usage.ts";
 import { createMarkdownRenderer, escapeHtml } from "../report/html-markdown.ts";

@@ -1,6 +1,10 @@
 // Reads a local plan's state once, from disk and git, and derives it with the pure rule
 // (src/kernel/core/plan/local-state.ts); the scheduler decides from it exactly as it does on GitHub.
-import { deriveLocalPlan, type LocalDerived, type LocalTaskInput } from "../../kernel/core/plan/local-state.ts";
+import {
+  deriveLocalPlan,
+  type LocalDerived,
+  type LocalTaskInput,
+} from "../../kernel/core/plan/local-state.ts";
 import { taskBranch } from "../../kernel/core/plan/records.ts";
 import { schedule, type Decision } from "../../kernel/core/schedule/schedule.ts";
 import { parseHandoffScript } from "../../kernel/core/script/script.ts";

@@ -1,6 +1,10 @@
 // The grounding check on scripted plans, one kind of error at a time, over a small repository.
 import { describe, expect, it } from "vitest";
-import { checkGrounding, problemsByTask, type GroundingProblem } from "../../../src/kernel/core/grounding/check.ts";
+import {
+  checkGrounding,
+  problemsByTask,
+  type GroundingProblem,
+} from "../../../src/kernel/core/grounding/check.ts";
 import type { RepoSnapshot } from "../../../src/kernel/core/grounding/snapshot.ts";
 import { Plan, type TaskInput } from "../../../src/kernel/core/plan/plan.ts";
 

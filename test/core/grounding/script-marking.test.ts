@@ -3,7 +3,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Task } from "../../../src/kernel/core/plan/plan.ts";
-import { NOT_VERIFIED_HEADING, parseHandoffScript, renderHandoffScript } from "../../../src/kernel/core/script/script.ts";
+import {
+  NOT_VERIFIED_HEADING,
+  parseHandoffScript,
+  renderHandoffScript,
+} from "../../../src/kernel/core/script/script.ts";
 import type { ScriptContext } from "../../../src/kernel/core/script/script.ts";
 import { hostileString, hostileTask, reasonableTask, sentence } from "../script-arbitraries.ts";
 

@@ -4,7 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseUnifiedDiff, rangeNotes, rangesOnBase, shiftLine } from "../../../src/kernel/core/grounding/shift.ts";
+import {
+  parseUnifiedDiff,
+  rangeNotes,
+  rangesOnBase,
+  shiftLine,
+} from "../../../src/kernel/core/grounding/shift.ts";
 import type { FileRef } from "../../../src/kernel/core/plan/plan.ts";
 
 let dir: string;
