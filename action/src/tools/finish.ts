@@ -2,6 +2,7 @@
 // an incomplete report goes back to the model to fix instead of into the pull request.
 import { z } from "zod";
 import type { LoopTool, ToolOutcome } from "../../../src/kernel/llm/loop.ts";
+import { toolInputSchema } from "../../../src/kernel/llm/tool-schema.ts";
 
 export const FINISH_TOOL_NAME = "finish";
 
@@ -33,18 +34,13 @@ export const finishSchema = z.object({
 
 export type FinishInput = z.output<typeof finishSchema>;
 
-function inputSchema() {
-  const { $schema: _drop, ...schema } = z.toJSONSchema(finishSchema, { io: "input" });
-  return { ...schema, type: "object" as const };
-}
-
 export function finishTool(onFinish: (r: FinishInput) => void): LoopTool {
   return {
     definition: {
       name: FINISH_TOOL_NAME,
       description:
         "End the session with your report. Call it once, when the work is done or you cannot make progress; nothing runs after it. The harness commits your changes and re-runs the acceptance commands itself.",
-      input_schema: inputSchema(),
+      input_schema: toolInputSchema(finishSchema),
     },
     async run(input: unknown): Promise<ToolOutcome> {
       const parsed = finishSchema.safeParse(input);

@@ -3,6 +3,7 @@
 import picomatch from "picomatch";
 import { z } from "zod";
 import type { LoopTool, ToolOutcome } from "../../kernel/llm/loop.ts";
+import { toolInputSchema } from "../../kernel/llm/tool-schema.ts";
 import type { RepoReader } from "./repo-reader.ts";
 
 const MAX_LIST = 400;
@@ -12,7 +13,7 @@ const MAX_MATCHES = 80;
 const SEARCH_CONCURRENCY = 6;
 
 const ListInput = z.object({
-  pattern: z.string().max(300).optional(),
+  pattern: z.string().max(300).optional().describe("Glob; omit for every file."),
 });
 const ReadInput = z.object({
   path: z.string().min(1).max(500),
@@ -41,10 +42,7 @@ export function listFilesTool(reader: RepoReader): LoopTool {
       name: "list_files",
       description:
         "List files in the repository (at the commit being planned against), optionally filtered by a glob such as `src/**/*.ts` or `**/package.json`. Returns paths with sizes in bytes.",
-      input_schema: {
-        type: "object",
-        properties: { pattern: { type: "string", description: "Glob; omit for every file." } },
-      },
+      input_schema: toolInputSchema(ListInput),
     },
     async run(raw) {
       const input = ListInput.safeParse(raw ?? {});
@@ -65,15 +63,7 @@ export function readFileTool(reader: RepoReader): LoopTool {
     definition: {
       name: "read_file",
       description: `Read a text file with line numbers. Give start_line/end_line to read a range; at most ${MAX_READ_LINES} lines are returned per call. Cite these line numbers in the plan's file references.`,
-      input_schema: {
-        type: "object",
-        properties: {
-          path: { type: "string" },
-          start_line: { type: "integer", minimum: 1 },
-          end_line: { type: "integer", minimum: 1 },
-        },
-        required: ["path"],
-      },
+      input_schema: toolInputSchema(ReadInput),
     },
     async run(raw) {
       const input = ReadInput.safeParse(raw);
@@ -113,15 +103,7 @@ export function searchTextTool(reader: RepoReader): LoopTool {
     definition: {
       name: "search_text",
       description: `Search file contents for a string (case-insensitive), or a regular expression with regex=true, optionally only in files matching a glob. Returns up to ${MAX_MATCHES} matching lines as path:line: text. Narrow with a glob in large repositories.`,
-      input_schema: {
-        type: "object",
-        properties: {
-          query: { type: "string" },
-          glob: { type: "string" },
-          regex: { type: "boolean" },
-        },
-        required: ["query"],
-      },
+      input_schema: toolInputSchema(SearchInput),
     },
     async run(raw, signal) {
       const input = SearchInput.safeParse(raw);
