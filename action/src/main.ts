@@ -6,7 +6,7 @@ import * as core from "@actions/core";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
-import { CONFIG_PATH, parseConfig, type Config } from "../../src/kernel/core/config/config.ts";
+import { CONFIG_PATH, configProblem, parseConfig, type Config } from "../../src/kernel/core/config/config.ts";
 import { totalTokens } from "../../src/kernel/core/plan/usage.ts";
 import { RepoGateway } from "../../src/kernel/github/gateway.ts";
 import {
@@ -100,8 +100,7 @@ async function runWorkerMode(
 ): Promise<void> {
   const configText = await readFile(path.join(env.workspace, CONFIG_PATH), "utf8").catch(() => null);
   const parsed = parseConfig(configText);
-  if (!parsed.ok)
-    throw new Error(`${CONFIG_PATH} is invalid:\n${parsed.errors.map((e) => `- ${e}`).join("\n")}`);
+  if (!parsed.ok) throw new Error(configProblem(parsed.errors));
   const config = parsed.config;
 
   const event = payload as {

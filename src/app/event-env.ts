@@ -1,7 +1,7 @@
 // Builds the orchestrator's environment for one webhook event: a gateway on the event's repository
 // with the installation's Octokit, and the repository's `.github/handoff.yml`.
 import type Anthropic from "@anthropic-ai/sdk";
-import { CONFIG_PATH, parseConfig, type Config } from "../kernel/core/config/config.ts";
+import { CONFIG_PATH, configProblem, parseConfig, type Config } from "../kernel/core/config/config.ts";
 import { RepoGateway, type GitHubClient } from "../kernel/github/gateway.ts";
 import type { Logger, OrchestratorEnv } from "../kernel/store/env.ts";
 
@@ -64,9 +64,7 @@ export async function loadEnv(
 
 export function configErrorMessage(errors: readonly string[]): string {
   return [
-    `⚠️ handoff cannot read \`${CONFIG_PATH}\`:`,
-    "",
-    ...errors.map((e) => `- ${e}`),
+    `⚠️ ${configProblem(errors)}`,
     "",
     "Fix the file on the default branch and comment again. The configuration reference is in the handoff README.",
   ].join("\n");

@@ -1,6 +1,7 @@
 // Events that move a plan forward: a task PR opened, updated, merged or closed; a worker run
 // finished; a sub-issue closed or reopened. Each finds the parent issue and reconciles it. Events
 // that cannot change anything return before anything is read, the configuration included.
+import { configProblem } from "../kernel/core/config/config.ts";
 import { decodeMarker } from "../kernel/core/plan/markers.ts";
 import { issueOfRunTitle, parseTaskBranch, taskBranch } from "../kernel/core/plan/names.ts";
 import { WorkerResult } from "../kernel/core/plan/records.ts";
@@ -30,9 +31,7 @@ async function withEnv(
 ) {
   const loaded = await loadEnv(deps.octokit, repository, deps.log, deps);
   if (!loaded.ok) {
-    deps.log.warn(
-      `${repository.full_name}: .github/handoff.yml is invalid; ignoring the event (${loaded.errors.join("; ")})`,
-    );
+    deps.log.warn(`${repository.full_name}: ${configProblem(loaded.errors)}\nIgnoring the event.`);
     return;
   }
   await work(loaded.env);

@@ -74,7 +74,7 @@ describe("an invalid .github/handoff.yml", () => {
     await world.idle();
 
     const reply = await onlyReply(parent);
-    expect(reply).toContain("`.github/handoff.yml`");
+    expect(reply).toContain("⚠️ handoff cannot read `.github/handoff.yml`:\n- ");
     expect(reply).toContain("`limits.maxTask`: unknown key — did you mean `maxTasks`?");
     expect(reply).toContain('`limits.maxParallel`: expected a whole number from 1 to 20, got "three"');
     expect(await reactionsOn(repoClient(world), trigger.id)).toEqual(["confused"]);

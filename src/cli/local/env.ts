@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import type Anthropic from "@anthropic-ai/sdk";
 import { anthropicClient } from "../../kernel/llm/client.ts";
-import { CONFIG_PATH, parseConfig, type Config } from "../../kernel/core/config/config.ts";
+import { CONFIG_PATH, configProblem, parseConfig, type Config } from "../../kernel/core/config/config.ts";
 import { findRepoRoot, LocalRepo, UsageError } from "./repo.ts";
 import { PlanStore } from "./store.ts";
 
@@ -48,8 +48,7 @@ export async function openLocal(opts: OpenOptions): Promise<LocalEnv> {
   const repo = new LocalRepo(root);
   const configText = await readFile(path.join(root, CONFIG_PATH), "utf8").catch(() => null);
   const parsed = parseConfig(configText);
-  if (!parsed.ok)
-    throw new UsageError(`${CONFIG_PATH} is invalid:\n${parsed.errors.map((e) => `- ${e}`).join("\n")}`);
+  if (!parsed.ok) throw new UsageError(configProblem(parsed.errors));
   for (const w of parsed.warnings) opts.out.warn(`${CONFIG_PATH}: ${w}`);
   const gitUser = (await repo.git.run(["config", "user.name"]).catch(() => "")).trim();
   const apiKey = opts.env.ANTHROPIC_API_KEY;

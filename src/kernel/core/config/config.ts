@@ -14,6 +14,11 @@ import { formatConfigIssues } from "./errors.ts";
 
 export const CONFIG_PATH = ".github/handoff.yml";
 
+/** A bad config in one wording wherever it is shown: the App's reply and log, the Action, the CLI. */
+export function configProblem(errors: readonly string[]): string {
+  return [`handoff cannot read \`${CONFIG_PATH}\`:`, ...errors.map((e) => `- ${e}`)].join("\n");
+}
+
 export const PERMISSION_LEVELS = ["read", "triage", "write", "maintain", "admin"] as const;
 export const PermissionLevel = z.enum(PERMISSION_LEVELS);
 export type PermissionLevel = z.infer<typeof PermissionLevel>;
