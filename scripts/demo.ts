@@ -1,4 +1,5 @@
-// Entry point of `npm run demo`: see scripts/demo/main.ts (and --help).
+// `npm run demo` (node --import tsx scripts/demo.ts): the process around runDemo (scripts/demo/main.ts),
+// which the tests call directly. See --help.
 import { runDemo } from "./demo/main.ts";
 
 const stop = new AbortController();

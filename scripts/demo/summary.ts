@@ -1,4 +1,4 @@
-// The end of the demo: the final rollup as GitHub shows it, the PRs with their acceptance results,
+// The end of the demo: the final rollup's headline and graph, the PRs with their acceptance results,
 // totals (tokens, cost, GitHub API calls per operation), the time taken and where the files are.
 import path from "node:path";
 import type { RollupRecord, TaskRecord } from "../../src/kernel/core/plan/records.ts";
@@ -13,7 +13,7 @@ import type { CallStats } from "./api-calls.ts";
 import { acceptanceOf } from "./labels.ts";
 import type { Observation, TaskView } from "./observer.ts";
 import type { Written } from "./output.ts";
-import { TerminalMarkdown } from "./term-markdown.ts";
+import { flowLines, parseFlowchart } from "../../src/cli/report/mermaid-text.ts";
 import { formatSeconds, padEnd, width, wrapStyled, type Style } from "./term.ts";
 
 export interface SummaryInput {
@@ -58,9 +58,13 @@ function summaryLines(input: SummaryInput): [string, number][] {
   const rollup = final.rollup;
 
   if (rollup) {
-    push(0, "", heading(`Final rollup on #${rollup.record.parent}, as GitHub shows it`, s, columns), "");
-    const markdown = new TerminalMarkdown(s, Math.min(columns, 140) - 3).render(rollup.body);
-    push(2, ...markdown.map((l) => (l ? `  ${l}` : "")));
+    // The headline and the dependency graph; the whole rollup, as GitHub shows it, is on the page.
+    push(0, "", heading(`Final rollup on #${rollup.record.parent}`, s, columns), "");
+    const headline = rollup.body.split("\n").find((l) => /^#{1,6} /.test(l));
+    if (headline) push(2, `  ${s.bold(headline.replace(/^#+ /, ""))}`);
+    const graph = /```mermaid\n([\s\S]*?)\n```/.exec(rollup.body)?.[1];
+    if (graph) push(4, "", ...flowLines(parseFlowchart(graph)).map((l) => `  ${l}`));
+    push(2, "", s.dim("  Its table, task reports and totals are on the page listed under Output."));
   }
 
   push(0, "", heading("Pull requests", s, columns), "");

@@ -41,8 +41,6 @@ export type Command =
   | { kind: "fix"; feedback: string }
   | { kind: "help"; problem?: string };
 
-export type CommandKind = Command["kind"];
-
 export const SUBCOMMANDS = ["plan", "go", "status", "retry", "cancel", "fix", "help"] as const;
 
 export interface ParseOptions {

@@ -13,12 +13,10 @@ export function parseTaskBranch(branch: string, prefix: string): { parent: numbe
   return m ? { parent: Number(m[1]), key: m[2] as string } : undefined;
 }
 
-/** A worker run's title, as the worker workflow's `run-name:` writes it. */
-export function runTitle(issue: number): string {
-  return `handoff #${issue}`;
-}
-
-/** The sub-issue a worker run works on, from its title; undefined for other runs. */
+/**
+ * The sub-issue a worker run works on, from its title (`handoff #12`, as the worker workflow's
+ * `run-name:` writes it); undefined for other runs.
+ */
 export function issueOfRunTitle(title: string): number | undefined {
   const n = Number(/#(\d+)\b/.exec(title)?.[1]);
   return Number.isInteger(n) && n > 0 ? n : undefined;
