@@ -39,7 +39,16 @@ const sdkBans = (message) => [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "action/dist/", "dist/", "demo-output/", "coverage/", "test/world/data/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "action/dist/",
+      "dist/",
+      "demo-output/",
+      "coverage/",
+      "packages/github-emulator/data/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     // The sample project carries its own node:test suite; it runs inside the offline world, not here.
     exclude: ["test/fixtures/**", "node_modules/**"],
     // Integration tests start real servers and child processes on loopback;

@@ -1,6 +1,6 @@
 // GitHub API calls the run made, per operation and per caller: what the product costs in API
 // quota. The demo's own reads are counted apart (they are not the product's).
-import type { CallRecord } from "../../test/world/github/index.ts";
+import type { CallRecord } from "@handoff/github-emulator";
 
 export interface CallStats {
   total: number;

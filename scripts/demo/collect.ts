@@ -3,7 +3,7 @@
 // and every pull request; plus the Actions runs the emulator recorded.
 import type { Octokit } from "@octokit/rest";
 import type { RepoRef } from "../../src/kernel/github/gateway.ts";
-import type { GitHubEmulator } from "../../test/world/github/index.ts";
+import type { GitHubEmulator } from "@handoff/github-emulator";
 
 export interface Comment {
   id: number;

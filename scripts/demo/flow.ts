@@ -1,7 +1,7 @@
 // The demo's story, step by step: start the world, alice asks for a handoff, the product plans and
 // works until every task has a PR, alice merges the green ones, and the result is written and told.
 import type { Octokit } from "@octokit/rest";
-import { testOctokit } from "../../test/world/github/index.ts";
+import { testOctokit } from "@handoff/github-emulator";
 import { ISSUE } from "../../test/world/scenarios/sample.ts";
 import { callStats } from "./api-calls.ts";
 import { banner } from "./banner.ts";

@@ -3,7 +3,7 @@
 // plan, run two tasks at a time with one stacked, status. Writes the local rollup page to --out.
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { startAnthropicFake } from "../../test/world/anthropic/index.ts";
+import { startAnthropicFake } from "@handoff/messages-api-fake";
 import { ISSUE } from "../../test/world/scenarios/sample.ts";
 import { handoff, sampleRepo, scriptLocalSessions } from "../../test/local/helpers.ts";
 import { EXIT, type Context } from "./context.ts";

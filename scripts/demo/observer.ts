@@ -9,8 +9,8 @@ import { derivePlan } from "../../src/kernel/core/plan/state.ts";
 import { fromApiUsage, totalTokens } from "../../src/kernel/core/plan/usage.ts";
 import { RepoGateway, type RepoRef } from "../../src/kernel/github/gateway.ts";
 import { readParentState } from "../../src/kernel/github/snapshot.ts";
-import type { AnthropicFake } from "../../test/world/anthropic/index.ts";
-import { testOctokit, type GitHubEmulator } from "../../test/world/github/index.ts";
+import type { AnthropicFake } from "@handoff/messages-api-fake";
+import { testOctokit, type GitHubEmulator } from "@handoff/github-emulator";
 
 /** The login the demo's own reads act as; excluded from every reported call count. */
 export const OBSERVER = "demo-viewer";

@@ -7,11 +7,11 @@ import path from "node:path";
 import { anthropicClient } from "../../src/kernel/llm/client.ts";
 import { FAST_PACING } from "../../src/kernel/github/octokit-options.ts";
 import { startOrchestratorServer, type RunningOrchestrator } from "../../src/app/server/start.ts";
-import type { AnthropicFake } from "../../test/world/anthropic/index.ts";
-import type { GitHubEmulator, RepoHandle } from "../../test/world/github/index.ts";
+import type { AnthropicFake } from "@handoff/messages-api-fake";
+import type { GitHubEmulator, RepoHandle } from "@handoff/github-emulator";
 import { ACTION_ENTRY, ROOT, WORKER_WORKFLOW, startWorld, type World } from "../../test/world/index.ts";
 import { scriptSampleSessions } from "../../test/world/scenarios/sample.ts";
-import { createWebhookSender } from "../../test/world/webhooks/index.ts";
+import { createWebhookSender } from "@handoff/github-emulator/webhooks";
 
 export interface LiveModel {
   apiKey: string;

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMarkdownRenderer, sanitizeFragment } from "../../src/cli/report/html-markdown.ts";
 import { EXIT, runDemo } from "../../scripts/demo/main.ts";
-import { startAnthropicFake, type AnthropicFake } from "../world/anthropic/index.ts";
+import { startAnthropicFake, type AnthropicFake } from "@handoff/messages-api-fake";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
 
 const RUN_TIMEOUT = 150_000;

@@ -5,7 +5,7 @@ import type { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
 import { readTaskMarker } from "../../src/kernel/core/script/task-marker.ts";
-import { OLD_ENTERPRISE_SERVER, testOctokit } from "../world/github/index.ts";
+import { OLD_ENTERPRISE_SERVER, testOctokit } from "@handoff/github-emulator";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { commentsOf, rollupComments } from "../orchestrator/helpers.ts";

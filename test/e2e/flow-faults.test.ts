@@ -7,8 +7,8 @@
 // commenting `/handoff status` once at most.
 import type { Octokit } from "@octokit/rest";
 import { describe, expect, it } from "vitest";
-import { testOctokit } from "../world/github/index.ts";
-import type { CallRecord } from "../world/github/records.ts";
+import { testOctokit } from "@handoff/github-emulator";
+import type { CallRecord } from "@handoff/github-emulator";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { rollupComments, subIssuesOf } from "../orchestrator/helpers.ts";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
 import { RollupRecord, WorkerResult } from "../../src/kernel/core/plan/records.ts";
 import { sumUsage, type Usage } from "../../src/kernel/core/plan/usage.ts";
-import { testOctokit } from "../world/github/index.ts";
+import { testOctokit } from "@handoff/github-emulator";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { commentsOf, rollupComments, subIssuesOf } from "../orchestrator/helpers.ts";

@@ -11,7 +11,7 @@ import {
   text,
   toolUse,
   type AnthropicFake,
-} from "../world/anthropic/index.ts";
+} from "@handoff/messages-api-fake";
 
 let fake: AnthropicFake;
 let client: Anthropic;

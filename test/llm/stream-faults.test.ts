@@ -10,7 +10,7 @@ import {
   startAnthropicFake,
   toolUse,
   type AnthropicFake,
-} from "../world/anthropic/index.ts";
+} from "@handoff/messages-api-fake";
 
 let fake: AnthropicFake;
 let client: Anthropic;

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAnthropicFake, type AnthropicFake } from "../world/anthropic/index.ts";
+import { startAnthropicFake, type AnthropicFake } from "@handoff/messages-api-fake";
 import { SAMPLE_PLAN } from "../world/scenarios/sample.ts";
 import { git, handoff, sampleRepo, scriptLocalSessions, startHandoff } from "./helpers.ts";
 

@@ -5,7 +5,7 @@ import { cp, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { AnthropicFake, ScriptedReply } from "../world/anthropic/index.ts";
+import type { AnthropicFake, ScriptedReply } from "@handoff/messages-api-fake";
 import { ROOT } from "../world/index.ts";
 import {
   PLANNER_MATCH,

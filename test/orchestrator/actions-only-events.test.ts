@@ -1,7 +1,7 @@
 // Actions-only mode on a real repository's traffic: the orchestrator workflow with the bundled
 // action, run by the emulator's runner, which honours the job `if:` and `concurrency:` as GitHub does.
 import { afterEach, describe, expect, it } from "vitest";
-import { cloneWorkspace } from "../world/github/index.ts";
+import { cloneWorkspace } from "@handoff/github-emulator";
 import type { World } from "../world/index.ts";
 import { ISSUE, SAMPLE_PLAN } from "../world/scenarios/sample.ts";
 import { ORCHESTRATOR_WORKFLOW, startActionsOnlyWorld } from "./actions-only-world.ts";

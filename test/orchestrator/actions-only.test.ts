@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
-import type { RunRecord } from "../world/github/index.ts";
+import type { RunRecord } from "@handoff/github-emulator";
 import { ACTION_ENTRY, ROOT, type World } from "../world/index.ts";
 import { ISSUE, SAMPLE_PLAN } from "../world/scenarios/sample.ts";
 import {

@@ -20,7 +20,7 @@
 // not grow with the plan's size.
 import { afterEach, describe, expect, it } from "vitest";
 import { renderStatusComment } from "../../src/kernel/core/bodies/status.ts";
-import { cloneWorkspace } from "../world/github/index.ts";
+import { cloneWorkspace } from "@handoff/github-emulator";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { playFlow, type FlowCosts, type Phase } from "../world/scenarios/flow-costs.ts";

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeMarker, encodeMarker } from "../../src/kernel/core/plan/markers.ts";
 import { renderStatusComment } from "../../src/kernel/core/bodies/status.ts";
-import { cloneWorkspace } from "../world/github/index.ts";
+import { cloneWorkspace } from "@handoff/github-emulator";
 import { startWorld, type World, type WorldOptions } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import {

@@ -12,7 +12,7 @@ import {
   rateLimited,
   toolUse,
   type AnthropicFake,
-} from "../world/anthropic/index.ts";
+} from "@handoff/messages-api-fake";
 import { PLANNER_MAX_OUTPUT_TOKENS } from "../../src/orchestrator/planner/session.ts";
 import { startWorld, type World, type WorldOptions } from "../world/index.ts";
 import { ISSUE, PLANNER_MATCH, SAMPLE_PLAN, plannerSession } from "../world/scenarios/sample.ts";

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PlanInput, TaskInput } from "../../src/kernel/core/plan/plan.ts";
 import { parseHandoffScript } from "../../src/kernel/core/script/script.ts";
-import { text, toolUse } from "../world/anthropic/index.ts";
+import { text, toolUse } from "@handoff/messages-api-fake";
 import { startWorld, type World } from "../world/index.ts";
 import { PLANNER_MATCH, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { comment, openIssue, repoClient, rollupOf, subIssuesOf } from "./helpers.ts";

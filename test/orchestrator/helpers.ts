@@ -3,7 +3,7 @@ import type { Octokit } from "@octokit/rest";
 import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
 import { RollupRecord, StatusRecord } from "../../src/kernel/core/plan/records.ts";
 import { renderStatusComment } from "../../src/kernel/core/bodies/status.ts";
-import { cloneWorkspace, testOctokit } from "../world/github/index.ts";
+import { cloneWorkspace, testOctokit } from "@handoff/github-emulator";
 import type { World } from "../world/index.ts";
 
 export function repoClient(world: World): Octokit {

@@ -3,9 +3,9 @@
 // wrote to GitHub: its planning claim. The plan must still end complete, once.
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnApp, type AppProcess } from "../world/app/spawn.ts";
-import type { ScriptedReply } from "../world/anthropic/index.ts";
+import type { ScriptedReply } from "@handoff/messages-api-fake";
 import { startWorld, type World } from "../world/index.ts";
-import { createWebhookSender } from "../world/webhooks/index.ts";
+import { createWebhookSender } from "@handoff/github-emulator/webhooks";
 import { ISSUE, PLANNER_MATCH, plannerSession } from "../world/scenarios/sample.ts";
 import { dispatches, openIssue, REPO, repoClient, rollupComments, rollupOf, subIssuesOf } from "./helpers.ts";
 

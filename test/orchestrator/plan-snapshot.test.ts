@@ -6,7 +6,7 @@ import { RepoGateway } from "../../src/kernel/github/gateway.ts";
 import { ConditionalCache } from "../../src/kernel/github/conditional.ts";
 import { readParentState } from "../../src/kernel/github/snapshot.ts";
 import { startWorld, type World } from "../world/index.ts";
-import { OLD_ENTERPRISE_SERVER } from "../world/github/server-profile.ts";
+import { OLD_ENTERPRISE_SERVER } from "@handoff/github-emulator";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { appClient, comment, openIssue, REPO } from "./helpers.ts";
 

@@ -6,7 +6,7 @@ import { Task } from "../../src/kernel/core/plan/plan.ts";
 import { MAX_ROLLUP_MARKER_CHARS, RollupRecord } from "../../src/kernel/core/plan/records.ts";
 import { parseHandoffScript } from "../../src/kernel/core/script/script.ts";
 import { startWorld, type World } from "../world/index.ts";
-import { toolUse } from "../world/anthropic/index.ts";
+import { toolUse } from "@handoff/messages-api-fake";
 import { configForN, planOfN } from "../world/scenarios/plan-of-n.ts";
 import { ISSUE, PLANNER_MATCH, SAMPLE_PLAN, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { repoClient, rollupComments, subIssuesOf } from "./helpers.ts";

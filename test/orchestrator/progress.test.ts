@@ -6,7 +6,7 @@ import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
 import { renderPullBody } from "../../src/kernel/core/bodies/pull-body.ts";
 import type { WorkerResult } from "../../src/kernel/core/plan/records.ts";
 import { renderStatusComment } from "../../src/kernel/core/bodies/status.ts";
-import { cloneWorkspace } from "../world/github/index.ts";
+import { cloneWorkspace } from "@handoff/github-emulator";
 import { startWorld, type World } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import {

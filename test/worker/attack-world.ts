@@ -4,8 +4,8 @@ import { execFileSync } from "node:child_process";
 import { symlink } from "node:fs/promises";
 import path from "node:path";
 import type { Octokit } from "@octokit/rest";
-import { firstUserMessageIncludes, type ReplySource } from "../world/anthropic/index.ts";
-import { testOctokit, type RunnerOptions } from "../world/github/index.ts";
+import { firstUserMessageIncludes, type ReplySource } from "@handoff/messages-api-fake";
+import { testOctokit, type RunnerOptions } from "@handoff/github-emulator";
 import { ROOT, startWorld, type World } from "../world/index.ts";
 
 export const repo = { owner: "acme", repo: "shop" };

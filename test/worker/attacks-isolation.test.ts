@@ -2,7 +2,7 @@
 // other processes (/proc/<pid>/environ, /proc/<pid>/mem) and in the runner's files (the event payload,
 // RUNNER_TEMP), then tries to send what it found to the model reversed, past the redaction of known forms.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { toolUse } from "../world/anthropic/index.ts";
+import { toolUse } from "@handoff/messages-api-fake";
 import {
   FIXED,
   handWrittenScript,

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeMarker, decodeMarkers, encodeMarker } from "../../src/kernel/core/plan/markers.ts";
 import { StatusRecord, WorkerResult } from "../../src/kernel/core/plan/records.ts";
-import { toolUse } from "../world/anthropic/index.ts";
+import { toolUse } from "@handoff/messages-api-fake";
 import {
   commentBodies,
   FIXED,

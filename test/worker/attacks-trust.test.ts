@@ -6,7 +6,7 @@ import { encodeMarker, decodeMarker } from "../../src/kernel/core/plan/markers.t
 import { Task, type TaskInput } from "../../src/kernel/core/plan/plan.ts";
 import { taskBranch } from "../../src/kernel/core/plan/records.ts";
 import { renderHandoffScript } from "../../src/kernel/core/script/script.ts";
-import { toolUse } from "../world/anthropic/index.ts";
+import { toolUse } from "@handoff/messages-api-fake";
 import { SAMPLE_PLAN } from "../world/scenarios/sample.ts";
 import {
   bareGit,

@@ -10,8 +10,8 @@ import { encodeMarker } from "../../src/kernel/core/plan/markers.ts";
 import { Task, type TaskInput } from "../../src/kernel/core/plan/plan.ts";
 import { taskBranch, type RollupRecord } from "../../src/kernel/core/plan/records.ts";
 import { renderHandoffScript, type ScriptDependency } from "../../src/kernel/core/script/script.ts";
-import { firstUserMessageIncludes, toolUse } from "../world/anthropic/index.ts";
-import { cloneWorkspace, testOctokit } from "../world/github/index.ts";
+import { firstUserMessageIncludes, toolUse } from "@handoff/messages-api-fake";
+import { cloneWorkspace, testOctokit } from "@handoff/github-emulator";
 import { startWorld, type World } from "../world/index.ts";
 import { SAMPLE_PLAN } from "../world/scenarios/sample.ts";
 

@@ -13,8 +13,8 @@ import {
   text,
   toolUse,
   type ReplySource,
-} from "../world/anthropic/index.ts";
-import { testOctokit } from "../world/github/index.ts";
+} from "@handoff/messages-api-fake";
+import { testOctokit } from "@handoff/github-emulator";
 import { startWorld, type World } from "../world/index.ts";
 import { SAMPLE_PLAN, workerSession } from "../world/scenarios/sample.ts";
 import { commentsOf } from "../orchestrator/helpers.ts";

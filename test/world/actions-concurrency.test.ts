@@ -9,8 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROOT } from "./index.ts";
-import { startGitHubEmulator, type GitHubEmulator } from "./github/emulator.ts";
-import { testOctokit } from "./github/octokit.ts";
+import { startGitHubEmulator, testOctokit, type GitHubEmulator } from "@handoff/github-emulator";
 
 const owner = "acme";
 const repo = "shop";

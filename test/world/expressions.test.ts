@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ROOT } from "./index.ts";
-import { condition, evaluate, interpolate, type ExpressionContext } from "./github/expressions.ts";
+import { condition, evaluate, interpolate, type ExpressionContext } from "@handoff/github-emulator";
 
 const ctx = (github: Record<string, unknown>, inputs: Record<string, unknown> = {}): ExpressionContext => ({
   inputs,

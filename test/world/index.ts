@@ -7,15 +7,19 @@ import { fileURLToPath } from "node:url";
 import Anthropic from "@anthropic-ai/sdk";
 import { FAST_PACING } from "../../src/kernel/github/octokit-options.ts";
 import { startOrchestratorServer, type RunningOrchestrator } from "../../src/app/server/start.ts";
-import { startAnthropicFake, type AnthropicFake, type AnthropicFakeOptions } from "./anthropic/index.ts";
+import {
+  startAnthropicFake,
+  type AnthropicFake,
+  type AnthropicFakeOptions,
+} from "@handoff/messages-api-fake";
 import {
   startGitHubEmulator,
   type GitHubEmulator,
   type RepoHandle,
   type RunnerOptions,
-} from "./github/index.ts";
-import type { Role, ServerFeatures } from "./github/index.ts";
-import { createWebhookSender, type WebhookSender } from "./webhooks/index.ts";
+} from "@handoff/github-emulator";
+import type { Role, ServerFeatures } from "@handoff/github-emulator";
+import { createWebhookSender, type WebhookSender } from "@handoff/github-emulator/webhooks";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const SAMPLE_PROJECT = path.join(ROOT, "test/fixtures/sample-project");

@@ -4,8 +4,8 @@
 // exactly one event. Used by `npm run bench` and by the test that keeps the figures.
 import path from "node:path";
 import type { Octokit } from "@octokit/rest";
-import { testOctokit } from "../github/index.ts";
-import type { CallRecord } from "../github/records.ts";
+import { testOctokit } from "@handoff/github-emulator";
+import type { CallRecord } from "@handoff/github-emulator";
 import { ROOT, startWorld, type World } from "../index.ts";
 import { configForN, keyOf, scriptPlanOfN } from "./plan-of-n.ts";
 

@@ -9,7 +9,7 @@ import { workerSystemPrompt, workerUserPrompt } from "../../../action/src/worker
 import { DEFAULT_PRICES } from "../../../src/kernel/core/config/config.ts";
 import { billedInputEquivalent, costUsd, type Usage } from "../../../src/kernel/core/plan/usage.ts";
 import { runToolLoop } from "../../../src/kernel/llm/loop.ts";
-import { startAnthropicFake, toolUse, type ScriptedReply } from "../anthropic/index.ts";
+import { startAnthropicFake, toolUse, type ScriptedReply } from "@handoff/messages-api-fake";
 import { ROOT, SAMPLE_PROJECT } from "../index.ts";
 
 export const LONG_SESSION_TURNS = 30;

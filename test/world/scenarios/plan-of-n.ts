@@ -2,7 +2,7 @@
 // depends on the task before it (so half start at once and half stack on a prerequisite's branch).
 // Every worker writes one new file and checks it exists.
 import type { PlanInput } from "../../../src/kernel/core/plan/plan.ts";
-import { toolUse, text, type AnthropicFake } from "../anthropic/index.ts";
+import { toolUse, text, type AnthropicFake } from "@handoff/messages-api-fake";
 import { PLANNER_MATCH, workerMatch } from "./sample.ts";
 
 export const keyOf = (i: number) => `task-${i + 1}`;

@@ -9,7 +9,7 @@ import {
   text,
   type AnthropicFake,
   type ScriptedReply,
-} from "../anthropic/index.ts";
+} from "@handoff/messages-api-fake";
 
 export const ISSUE = {
   title: "Fix the delivery-time format and discount rounding",
