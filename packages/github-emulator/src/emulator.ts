@@ -1,22 +1,14 @@
-// startGitHubEmulator: a GitHub REST API (the subset in routes.ts) on 127.0.0.1, backed by
-// real bare git repositories, with webhooks, fault injection and an Actions runner.
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
+// The emulator a test holds: a GitHub REST API (the subset in routes.ts) on 127.0.0.1, backed by
+// real bare git repositories, with webhooks, fault injection and an Actions runner. Started by
+// startGitHubEmulator (start.ts).
+import { rm } from "node:fs/promises";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Activity } from "./activity.ts";
-import { actorLabel, issueToken } from "./auth.ts";
-import { Core, DEFAULT_LIMITS, type Limits } from "./core.ts";
-import { type Fault, FaultInjector, type FaultSpec } from "./faults.ts";
-import { createBareRepository, installPushHook } from "./git-init.ts";
-import { BareRepo } from "./git-repo.ts";
-import { allHandlers } from "./handlers/index.ts";
-import type { HandlerMap } from "./handlers/types.ts";
-import { createPipeline } from "./http-server.ts";
-import { PrimaryRateLimit, SecondaryRateLimit, type SecondaryLimitOptions } from "./limits.ts";
-import type { IssueState, RepoState, Role, RunConclusion, RunState } from "./model.ts";
-import { Actions, type DispatchListener } from "./ops/actions.ts";
+import { issueToken } from "./auth.ts";
+import type { Core } from "./core.ts";
+import type { Fault, FaultInjector, FaultSpec } from "./faults.ts";
+import type { IssueState, RepoState, RunConclusion } from "./model.ts";
+import type { Actions } from "./ops/actions.ts";
 import { createComment } from "./ops/comments.ts";
 import { addLabels } from "./ops/labels.ts";
 import { createIssue, updateIssue, type IssuePatch } from "./ops/issues.ts";
@@ -24,142 +16,20 @@ import { handlePush, type RefUpdate } from "./ops/push.ts";
 import type { CallRecord, Violation } from "./records.ts";
 import { comment as renderComment, issue as renderIssue } from "./rest/issues.ts";
 import { Runner, type RunnerOptions } from "./runner.ts";
-import { GITHUB_COM, type ServerFeatures } from "./server-profile.ts";
-import { loadGitHubSpec } from "./spec.ts";
-import { type AppOptions, Store } from "./store.ts";
-import { Urls } from "./urls.ts";
-import { type Delivery, WebhookEmitter, type WebhookSink } from "./webhooks.ts";
+import type { Store } from "./store.ts";
+import type { Delivery, WebhookSink } from "./webhooks.ts";
+import { createRepository } from "./create-repo.ts";
+import {
+  toRunRecord,
+  type CreateRepoOptions,
+  type EmulatorTimings,
+  type IssueRef,
+  type RepoHandle,
+  type RunRecord,
+} from "./emulator-types.ts";
 
-export interface GitHubEmulatorOptions {
-  /** Receives every webhook, in order; may also be set later with setWebhookSink. */
-  webhook?: WebhookSink;
-  /** Called for every workflow_dispatch, after its run is created. */
-  onWorkflowDispatch?: (run: RunRecord) => void | Promise<void>;
-  /** The GitHub App (id, slug, key, permissions). A key is generated when none is given. */
-  app?: AppOptions;
-  /** Personal access tokens: token → login. */
-  tokens?: Record<string, string>;
-  /** Attach an Actions runner at start (see attachRunner). */
-  runner?: RunnerOptions;
-  /** Content-creation limit per actor (default 80/minute, 500/hour); false disables it. */
-  secondaryRateLimit?: Partial<SecondaryLimitOptions> | false;
-  /** Primary rate limit per actor per hour (default 5000). */
-  rateLimit?: number;
-  /** Lifetime of installation tokens (default one hour). */
-  tokenTtlMs?: number;
-  limits?: Partial<Limits>;
-  now?: () => Date;
-  port?: number;
-  /**
-   * Replace operation handlers (by operationId), e.g. to simulate a GitHub quirk. Their
-   * responses are still validated against the spec.
-   */
-  overrides?: HandlerMap;
-  /** Play a GitHub without some features (e.g. OLD_ENTERPRISE_SERVER); github.com by default. */
-  server?: Partial<ServerFeatures>;
-}
-
-export interface CreateRepoOptions {
-  owner: string;
-  name: string;
-  /** path → content for the initial commit (default: a README). */
-  files?: Record<string, string | Buffer>;
-  /** Or a directory whose files form the initial commit. */
-  fromDir?: string;
-  defaultBranch?: string;
-  collaborators?: Record<string, Role>;
-  private?: boolean;
-  description?: string;
-  ownerType?: "User" | "Organization";
-  /** Install the GitHub App on the owner's account (default true). */
-  installApp?: boolean;
-  deleteBranchOnMerge?: boolean;
-  /**
-   * "Allow GitHub Actions to create and approve pull requests" (repository or organization
-   * setting). Off by default on new GitHub repositories; on by default here, as the README's
-   * install asks for it.
-   */
-  actionsCanCreatePullRequests?: boolean;
-}
-
-export interface RepoHandle {
-  owner: string;
-  name: string;
-  fullName: string;
-  id: number;
-  defaultBranch: string;
-  bareDir: string;
-  /** Path to clone from and push to (the bare repository). */
-  cloneUrl: string;
-  installationId: number | null;
-}
-
-export interface IssueRef {
-  id: number;
-  number: number;
-  nodeId: string;
-  url: string;
-  htmlUrl: string;
-}
-
-export interface RunRecord {
-  id: number;
-  workflowId: number;
-  workflowPath: string;
-  workflowName: string;
-  event: string;
-  ref: string;
-  sha: string;
-  runNumber: number;
-  displayTitle: string;
-  actor: string;
-  status: RunState["status"];
-  conclusion: RunConclusion | null;
-  inputs: Record<string, unknown>;
-  eventPayload: Record<string, unknown>;
-  outputs: Record<string, string>;
-  summary: string;
-  stdout: string;
-  stderr: string;
-  exitCode: number | null;
-  durationMs: number | null;
-  workspace: string | null;
-}
-
-export interface EmulatorTimings {
-  /** Reading, fixing and indexing the OpenAPI subset (done once per process, then cached). */
-  specLoadMs: number;
-  /** From startGitHubEmulator() to listening. */
-  startMs: number;
-  /** Per createRepo() call, in order. */
-  repoCreateMs: number[];
-}
-
-function toRunRecord(run: RunState): RunRecord {
-  return {
-    id: run.id,
-    workflowId: run.workflow.id,
-    workflowPath: run.workflow.path,
-    workflowName: run.workflow.name,
-    event: run.event,
-    ref: run.ref,
-    sha: run.headSha,
-    runNumber: run.runNumber,
-    displayTitle: run.displayTitle,
-    actor: run.actor.login,
-    status: run.status,
-    conclusion: run.conclusion,
-    inputs: run.inputs,
-    eventPayload: run.eventPayload,
-    outputs: run.outputs,
-    summary: run.summary,
-    stdout: run.stdout,
-    stderr: run.stderr,
-    exitCode: run.exitCode,
-    durationMs: run.durationMs,
-    workspace: run.workspace,
-  };
-}
+/** An issue or pull request, and who acts on it (default: the repository owner). */
+type OnIssue = { owner: string; repo: string; issueNumber: number; as?: string };
 
 export class GitHubEmulator {
   /** http://127.0.0.1:PORT — the API root, also GITHUB_SERVER_URL. */
@@ -227,72 +97,9 @@ export class GitHubEmulator {
 
   async createRepo(options: CreateRepoOptions): Promise<RepoHandle> {
     const started = performance.now();
-    const { store } = this;
-    if (store.repo(options.owner, options.name)) throw new Error(`${options.owner}/${options.name} exists`);
-    const owner = store.user(options.owner, options.ownerType);
-    const defaultBranch = options.defaultBranch ?? "main";
-    const bareDir = join(this.tempRoot, "repos", owner.login, `${options.name}.git`);
-    await createBareRepository(
-      bareDir,
-      {
-        ...(options.files ? { files: options.files } : {}),
-        ...(options.fromDir ? { fromDir: options.fromDir } : {}),
-      },
-      defaultBranch,
-      { name: owner.login, email: store.noreplyEmail(owner) },
-    );
-    const fullName = `${owner.login}/${options.name}`;
-    await installPushHook(bareDir, `${this.url}/_emulator/push`, fullName);
-    const now = store.timestamp();
-    const repo: RepoState = {
-      id: store.ids.allocate("repo"),
-      owner,
-      name: options.name,
-      description: options.description ?? null,
-      private: options.private ?? false,
-      defaultBranch,
-      git: new BareRepo(bareDir),
-      createdAt: now,
-      updatedAt: now,
-      pushedAt: now,
-      deleteBranchOnMerge: options.deleteBranchOnMerge ?? false,
-      actionsCanCreatePullRequests: options.actionsCanCreatePullRequests ?? true,
-      collaborators: new Map(
-        Object.entries(options.collaborators ?? {}).map(([login, role]) => [
-          store.user(login).login.toLowerCase(),
-          role,
-        ]),
-      ),
-      nextNumber: 1,
-      issues: new Map(),
-      labels: new Map(),
-      comments: new Map(),
-      workflows: new Map(),
-      runs: [],
-      runNumbers: new Map(),
-    };
-    store.repos.set(fullName.toLowerCase(), repo);
-    let installationId: number | null = null;
-    if (options.installApp !== false) {
-      const key = owner.login.toLowerCase();
-      let inst = store.installations.get(key);
-      if (!inst) {
-        inst = { id: store.ids.allocate("installation"), account: owner, createdAt: now };
-        store.installations.set(key, inst);
-      }
-      installationId = inst.id;
-    }
+    const handle = await createRepository(this.store, this.tempRoot, this.url, options);
     this.timings.repoCreateMs.push(performance.now() - started);
-    return {
-      owner: owner.login,
-      name: options.name,
-      fullName,
-      id: repo.id,
-      defaultBranch,
-      bareDir,
-      cloneUrl: bareDir,
-      installationId,
-    };
+    return handle;
   }
 
   /** Registers a personal access token acting as `login`; returns the token. */
@@ -350,7 +157,7 @@ export class GitHubEmulator {
   }
 
   /** Comments on an issue or pull request as user `as`; emits issue_comment.created. */
-  async addComment(input: { owner: string; repo: string; issueNumber: number; body: string; as?: string }) {
+  async addComment(input: OnIssue & { body: string }) {
     const issue = this.issueState(input.owner, input.repo, input.issueNumber);
     const author = this.store.user(input.as ?? issue.repo.owner.login);
     const c = createComment(this.core, issue, author, input.body);
@@ -358,24 +165,12 @@ export class GitHubEmulator {
     return { id: c.id, url: String(rendered.url), htmlUrl: String(rendered.html_url) };
   }
 
-  async addLabels(input: {
-    owner: string;
-    repo: string;
-    issueNumber: number;
-    labels: string[];
-    as?: string;
-  }) {
+  async addLabels(input: OnIssue & { labels: string[] }) {
     const issue = this.issueState(input.owner, input.repo, input.issueNumber);
     await addLabels(this.core, issue, input.labels, this.store.user(input.as ?? issue.repo.owner.login));
   }
 
-  async updateIssue(input: {
-    owner: string;
-    repo: string;
-    issueNumber: number;
-    patch: IssuePatch;
-    as?: string;
-  }) {
+  async updateIssue(input: OnIssue & { patch: IssuePatch }) {
     const issue = this.issueState(input.owner, input.repo, input.issueNumber);
     await updateIssue(this.core, issue, this.store.user(input.as ?? issue.repo.owner.login), input.patch);
   }
@@ -496,90 +291,4 @@ export class GitHubEmulator {
     });
     await rm(this.tempRoot, { recursive: true, force: true });
   }
-}
-
-export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}): Promise<GitHubEmulator> {
-  const started = performance.now();
-  const spec = await loadGitHubSpec();
-  const specLoadMs = spec.loadMs;
-  const now = options.now ?? (() => new Date());
-  const nowMs = () => now().getTime();
-  const store = new Store(now, options.app);
-  const activity = new Activity();
-  const webhooks = new WebhookEmitter(activity, options.webhook);
-  const core = new Core(store, webhooks, activity, { ...DEFAULT_LIMITS, ...options.limits });
-  const onDispatch: DispatchListener | undefined = options.onWorkflowDispatch
-    ? (run) => options.onWorkflowDispatch!(toRunRecord(run))
-    : undefined;
-  const actions = new Actions(core, onDispatch);
-  const primary = new PrimaryRateLimit(options.rateLimit ?? 5000, nowMs);
-  const secondary =
-    options.secondaryRateLimit === false
-      ? null
-      : new SecondaryRateLimit({ perMinute: 80, perHour: 500, ...options.secondaryRateLimit }, nowMs);
-  const faults = new FaultInjector();
-  const records = { calls: [] as CallRecord[], violations: [] as Violation[] };
-  const tokenTtlMs = options.tokenTtlMs ?? 3_600_000;
-  for (const [token, login] of Object.entries(options.tokens ?? {})) {
-    store.tokens.set(token, {
-      token,
-      kind: "user",
-      user: store.user(login),
-      installationId: null,
-      repositories: null,
-      permissions: null,
-      expiresAt: null,
-    });
-  }
-  const tempRoot = await mkdtemp(join(tmpdir(), "handoff-gh-"));
-  const handlers: HandlerMap = {
-    ...allHandlers({
-      tokenTtlMs,
-      rateLimitOf: (ctx) => {
-        const { exceeded: _exceeded, ...state } = primary.consume(
-          actorLabel(store, ctx.actor) ?? "anonymous",
-          false,
-        );
-        return state;
-      },
-    }),
-    ...options.overrides,
-  };
-  const pipeline = createPipeline({
-    spec,
-    core,
-    actions,
-    handlers,
-    primary,
-    secondary,
-    faults,
-    ...records,
-    features: { ...GITHUB_COM, ...options.server },
-    internal: {
-      push: async (body) => {
-        const {
-          repo: fullName,
-          updates,
-          pusher,
-        } = body as { repo: string; updates: RefUpdate[]; pusher?: string };
-        const [owner, name] = fullName.split("/");
-        const repo = store.repo(owner!, name!);
-        if (!repo) throw new Error(`push to unknown repository ${fullName}`);
-        await handlePush(core, repo, updates, pusher ? store.user(pusher) : repo.owner);
-        return { ok: true };
-      },
-    },
-  });
-  const server = createServer((req, res) => void pipeline(req, res));
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  store.urls = new Urls(`http://127.0.0.1:${port}`);
-  const emulator = new GitHubEmulator(server, core, actions, faults, records, tempRoot, tokenTtlMs, {
-    specLoadMs,
-    startMs: 0,
-    repoCreateMs: [],
-  });
-  if (options.runner) emulator.attachRunner(options.runner);
-  emulator.timings.startMs = performance.now() - started;
-  return emulator;
 }

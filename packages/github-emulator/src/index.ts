@@ -1,14 +1,14 @@
 // Public entry point of the GitHub emulator for tests.
-export {
-  startGitHubEmulator,
-  GitHubEmulator,
-  type GitHubEmulatorOptions,
-  type CreateRepoOptions,
-  type RepoHandle,
-  type IssueRef,
-  type RunRecord,
-  type EmulatorTimings,
-} from "./emulator.ts";
+export { startGitHubEmulator } from "./start.ts";
+export { GitHubEmulator } from "./emulator.ts";
+export type {
+  GitHubEmulatorOptions,
+  CreateRepoOptions,
+  RepoHandle,
+  IssueRef,
+  RunRecord,
+  EmulatorTimings,
+} from "./emulator-types.ts";
 export type { RunnerOptions } from "./runner.ts";
 export type { WebhookSink, Delivery } from "./webhooks.ts";
 export type { FaultSpec, Fault, FaultKind } from "./faults.ts";

@@ -8,12 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { git } from "../src/git-cli.ts";
 import { cloneWorkspace } from "../src/git-workspace.ts";
-import {
-  startGitHubEmulator,
-  type GitHubEmulator,
-  type RepoHandle,
-  type RunRecord,
-} from "../src/emulator.ts";
+import { startGitHubEmulator, type GitHubEmulator, type RepoHandle, type RunRecord } from "../src/index.ts";
 import { testOctokit, type ThrottledOctokit } from "../src/octokit.ts";
 
 const ENTRY = fileURLToPath(new URL("../src/fixtures/fake-action.mjs", import.meta.url));

@@ -1,7 +1,7 @@
 // Conditional requests and the repository-wide comment listing: what lets handoff read a whole
 // plan in a constant number of requests, and re-read it for free when nothing changed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGitHubEmulator, type GitHubEmulator } from "../src/emulator.ts";
+import { startGitHubEmulator, type GitHubEmulator } from "../src/index.ts";
 import { testOctokit, type ThrottledOctokit } from "../src/octokit.ts";
 
 const owner = "acme";

@@ -5,7 +5,7 @@ import { createSign, generateKeyPairSync } from "node:crypto";
 import { Octokit } from "@octokit/rest";
 import { createProbot } from "probot";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startGitHubEmulator, type GitHubEmulator } from "../src/emulator.ts";
+import { startGitHubEmulator, type GitHubEmulator } from "../src/index.ts";
 import { testOctokit, type ThrottledOctokit } from "../src/octokit.ts";
 
 const owner = "acme";

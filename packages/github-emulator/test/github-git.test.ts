@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { git } from "../src/git-cli.ts";
 import { cloneWorkspace, type Workspace } from "../src/git-workspace.ts";
-import { startGitHubEmulator, type GitHubEmulator, type RepoHandle } from "../src/emulator.ts";
+import { startGitHubEmulator, type GitHubEmulator, type RepoHandle } from "../src/index.ts";
 import { testOctokit, type ThrottledOctokit } from "../src/octokit.ts";
 
 const owner = "acme";

@@ -2,7 +2,7 @@
 // schema; the one mutation handoff uses is resolved; anything else is a violation, as an unknown
 // REST route is.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGitHubEmulator, type GitHubEmulator } from "../src/emulator.ts";
+import { startGitHubEmulator, type GitHubEmulator } from "../src/index.ts";
 import { OLD_ENTERPRISE_SERVER } from "../src/server-profile.ts";
 import { testOctokit, type ThrottledOctokit } from "../src/octokit.ts";
 import { cloneWorkspace } from "../src/git-workspace.ts";

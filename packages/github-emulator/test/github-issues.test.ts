@@ -2,7 +2,7 @@
 // @octokit/rest client (with the throttling and retry plugins) against the emulator.
 import { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startGitHubEmulator, type GitHubEmulator } from "../src/emulator.ts";
+import { startGitHubEmulator, type GitHubEmulator } from "../src/index.ts";
 import { testOctokit, type ThrottledOctokit } from "../src/octokit.ts";
 
 const owner = "acme";

@@ -2,7 +2,7 @@
 // (@octokit/webhooks-examples), for every event the emulator emits in a typical flow.
 import examples from "@octokit/webhooks-examples" with { type: "json" };
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGitHubEmulator, type GitHubEmulator } from "../src/emulator.ts";
+import { startGitHubEmulator, type GitHubEmulator } from "../src/index.ts";
 import { cloneWorkspace } from "../src/git-workspace.ts";
 import { testOctokit } from "../src/octokit.ts";
 
