@@ -6,7 +6,11 @@ import type { TaskRecord, TaskState } from "../kernel/core/plan/records.ts";
 import { STATUS_DISPLAY } from "../kernel/core/rollup/rollup.ts";
 import type { RepoGateway } from "../kernel/github/gateway.ts";
 import { startWorker } from "../kernel/store/dispatch.ts";
-import { cancelled as cancelledRecord, requeued } from "../kernel/core/plan/transitions.ts";
+import {
+  cancelled as cancelledRecord,
+  requeued,
+  type PersonChange,
+} from "../kernel/core/plan/transitions.ts";
 import type { OrchestratorEnv } from "../kernel/store/env.ts";
 import { reconcile } from "../kernel/store/reconcile.ts";
 import { writeStatus } from "../kernel/store/status-writer.ts";
@@ -28,6 +32,11 @@ function match(tasks: TaskRecord[], target: TaskTarget): TaskRecord | undefined 
   return target.type === "issue"
     ? tasks.find((t) => t.issue === target.number)
     : tasks.find((t) => t.key === target.key);
+}
+
+/** A person's change to a task, now. */
+function personChange(env: OrchestratorEnv, task: TaskRecord, by: string): PersonChange {
+  return { key: task.key, attempt: task.attempt, at: env.now().toISOString(), by };
 }
 
 export async function commandGo(env: OrchestratorEnv, parent: number): Promise<CommandReply> {
@@ -75,12 +84,7 @@ export async function commandRetry(
     const sub = loaded.state.subIssues.find((s) => s.number === task.issue);
     if (sub?.state === "closed") await env.gw.updateIssue(task.issue, { state: "open" });
     // Back to the scheduler: it starts the task now if its prerequisites allow, else when they do.
-    const pending = requeued(record, {
-      key: task.key,
-      attempt: task.attempt,
-      at: env.now().toISOString(),
-      by,
-    });
+    const pending = requeued(record, personChange(env, task, by));
     await writeStatus(env.gw, task.issue, parent, pending, commentId);
   }
   const record = { ...loaded.record, cancelled: false };
@@ -120,12 +124,7 @@ export async function commandCancel(
     if (task.run?.id) runIds.add(task.run.id);
     for (const run of active) if (issueOfRunTitle(run.title) === task.issue) runIds.add(run.id);
     for (const id of runIds) await env.gw.cancelRun(id);
-    const cancelled = cancelledRecord(record, {
-      key: task.key,
-      attempt: task.attempt,
-      at: env.now().toISOString(),
-      by,
-    });
+    const cancelled = cancelledRecord(record, personChange(env, task, by));
     await writeStatus(env.gw, task.issue, parent, cancelled, commentId);
   }
   // Without a target the whole plan stops: nothing new starts until `/handoff go` or a retry.

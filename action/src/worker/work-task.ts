@@ -7,7 +7,7 @@ import type { AcceptanceCriterion, Task } from "../../../src/kernel/core/plan/pl
 import type { AcceptanceRun, WorkerResult } from "../../../src/kernel/core/plan/records.ts";
 import { runToolLoop, type LoopEvent, type LoopResult, type LoopTool } from "../../../src/kernel/llm/loop.ts";
 import type { CommandResult, FinishInput } from "../tools/index.ts";
-import { workerSystemPrompt, workerUserPrompt } from "./prompt.ts";
+import { workerSystemPrompt, workerUserPrompt, type WorkerPromptInput } from "./prompt.ts";
 
 /** The agent's tools and the harness's own command runner, sharing one scrubbed, guarded environment. */
 export interface AgentTools {
@@ -81,18 +81,14 @@ export function stopMessage(loop: LoopResult, budget: WorkerBudget): string | un
   }
 }
 
-export interface SessionInput {
+/** What the session works from: the prompt's facts (see prompt.ts) plus the task and its budget. */
+export interface SessionInput extends Pick<
+  WorkerPromptInput,
+  "issue" | "branch" | "base" | "previousCommits" | "feedback" | "rangeNotes"
+> {
   task: Task;
   /** The script's title and body as read once: the text the session works from. */
   script: { title: string; body: string };
-  /** The sub-issue, on GitHub; absent for a local plan. */
-  issue?: number;
-  branch: string;
-  base: string;
-  previousCommits: string;
-  feedback?: string;
-  /** Where the script's line ranges are on this base, when they moved since the plan. */
-  rangeNotes?: string[];
   model: string;
   budget: WorkerBudget;
 }

@@ -54,37 +54,33 @@ export function dispatchFailed(rec: StatusRecord, reason: string, at: string): S
   return { ...rec, state: "failed", reason, at };
 }
 
-/** A person asked for a retry: back to the scheduler, same attempt number until it is queued. */
-export function requeued(
+/** Who changed a task's status by hand (a retry, a cancel), and when. */
+export interface PersonChange {
+  key: string;
+  attempt: number;
+  at: string;
+  by: string;
+}
+
+/** A status a person set: the record it replaces keeps its spend in `earlier`. */
+function byPerson(
   prev: StatusRecord | undefined,
-  t: { key: string; attempt: number; at: string; by: string },
+  t: PersonChange,
+  state: "pending" | "cancelled",
+  attempt: number,
+  reason: string,
 ): StatusRecord {
-  return {
-    v: 1,
-    key: t.key,
-    state: "pending",
-    attempt: prev?.attempt ?? t.attempt,
-    at: t.at,
-    reason: `retry requested by @${t.by}`,
-    ...withEarlier(prev),
-  };
+  return { v: 1, key: t.key, state, attempt, at: t.at, reason, ...withEarlier(prev) };
+}
+
+/** A person asked for a retry: back to the scheduler, same attempt number until it is queued. */
+export function requeued(prev: StatusRecord | undefined, t: PersonChange): StatusRecord {
+  return byPerson(prev, t, "pending", prev?.attempt ?? t.attempt, `retry requested by @${t.by}`);
 }
 
 /** A person cancelled the task; the run it had (if any) stays named. */
-export function cancelled(
-  prev: StatusRecord | undefined,
-  t: { key: string; attempt: number; at: string; by: string },
-): StatusRecord {
-  return {
-    v: 1,
-    key: t.key,
-    state: "cancelled",
-    attempt: prev?.attempt ?? Math.max(t.attempt, 1),
-    at: t.at,
-    reason: `cancelled by @${t.by}`,
-    ...withEarlier(prev),
-    ...(prev?.runId !== undefined ? { runId: prev.runId, runUrl: prev.runUrl } : {}),
-  };
+export function cancelled(prev: StatusRecord | undefined, t: PersonChange): StatusRecord {
+  return byPerson(prev, t, "cancelled", prev?.attempt ?? Math.max(t.attempt, 1), `cancelled by @${t.by}`);
 }
 
 /** The worker run ended before it could report (crash, timeout, cancelled in the Actions UI). */

@@ -2,7 +2,7 @@
 // visible text read leniently (see script.ts for the rules).
 import { Task, TaskSize, ModelChoice, formatPath } from "../plan/plan.ts";
 import { oneLine } from "../text/text.ts";
-import { parseLenient } from "./lenient.ts";
+import { parseLenient, type LenientFields } from "./lenient.ts";
 import { slugifyKey } from "./slug.ts";
 import { TaskMarker, visibleDigest } from "./marker.ts";
 import type { ParseScriptResult } from "./marker.ts";
@@ -106,12 +106,7 @@ export function parseHandoffScript(
   const candidate = {
     key: marker.key,
     title: titleEdited ? oneLine(opts.title as string, 200) : marker.task.title,
-    goal: f.goal,
-    context: f.context,
-    files: f.files,
-    approach: f.approach,
-    constraints: f.constraints,
-    acceptance: f.acceptance,
+    ...writtenFields(f),
     dependsOn: marker.dependsOn,
     ...(model !== undefined ? { model } : {}),
     ...(size.success ? { size: size.data } : marker.size !== undefined ? { size: marker.size } : {}),
@@ -154,12 +149,7 @@ function lenientTask(body: string, title: string | undefined, warnings: string[]
   const candidate = {
     key: slugifyKey(chosenTitle),
     title: chosenTitle,
-    goal: f.goal,
-    context: f.context,
-    files: f.files,
-    approach: f.approach,
-    constraints: f.constraints,
-    acceptance: f.acceptance,
+    ...writtenFields(f),
     dependsOn: f.dependsOnKeys.slice(0, 20),
     ...(model !== undefined ? { model } : {}),
     ...(size?.success ? { size: size.data } : {}),
@@ -184,3 +174,9 @@ function lenientTask(body: string, title: string | undefined, warnings: string[]
 }
 
 export { slugifyKey };
+
+/** The task fields a person writes in a script's visible text, as read from it. */
+function writtenFields(f: LenientFields) {
+  const { goal, context, files, approach, constraints, acceptance } = f;
+  return { goal, context, files, approach, constraints, acceptance };
+}
