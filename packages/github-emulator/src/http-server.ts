@@ -1,29 +1,34 @@
 // The request pipeline: route (openapi-backend), validate the request, authenticate,
 // authorize, rate-limit, inject faults, handle, validate the response, record everything.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Operation } from "openapi-backend";
 import { actorLabel, authenticate } from "./auth.ts";
 import type { Core } from "./core.ts";
-import { ApiError, DOCS } from "./errors.ts";
+import { ApiError } from "./errors.ts";
 import type { FaultInjector } from "./faults.ts";
 import type { HandlerContext, HandlerMap, HandlerResult } from "./handlers/types.ts";
 import type { PrimaryRateLimit } from "./limits.ts";
-import { SECONDARY_RATE_LIMIT_MESSAGE, type SecondaryRateLimit } from "./limits.ts";
+import { type SecondaryRateLimit } from "./limits.ts";
 import type { Actor, RepoState } from "./model.ts";
 import type { Actions } from "./ops/actions.ts";
 import { authorize } from "./access.ts";
-import { executeGraphql } from "./graphql.ts";
-import { CONTENT_CREATING } from "./policy.ts";
 import type { CallRecord, Violation, ViolationKind } from "./records.ts";
 import { missingFeature, type ServerFeatures } from "./server-profile.ts";
 import { foldMultiSegment, type LoadedSpec } from "./spec.ts";
 
-/** The body GitHub (or a proxy in front of it) sends with an injected server error. */
-function faultBody(fault: { message?: string }, status: number) {
-  return { message: fault.message ?? "Server Error", documentation_url: DOCS, status: String(status) };
-}
-
+import {
+  checkResponse,
+  describeErrors,
+  faultBody,
+  matchesEtag,
+  queryObject,
+  readBody,
+  requestId,
+  type AjvError,
+} from "./http-parts.ts";
+import { serveGraphql } from "./graphql-endpoint.ts";
+import { bodyTooLong, injectedOrLimited } from "./http-parts.ts";
 export interface PipelineDeps {
   spec: LoadedSpec;
   core: Core;
@@ -38,57 +43,6 @@ export interface PipelineDeps {
   /** What this GitHub has (github.com unless the emulator plays an older Enterprise Server). */
   features: ServerFeatures;
 }
-
-const BODY_LIMIT = 50 * 1024 * 1024;
-const BODY_FIELDS_CAPPED = new Set([
-  "issues/create",
-  "issues/update",
-  "issues/create-comment",
-  "issues/update-comment",
-  "pulls/create",
-  "pulls/update",
-]);
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= BODY_LIMIT) chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function queryObject(url: URL): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const key of new Set(url.searchParams.keys())) {
-    const all = url.searchParams.getAll(key);
-    out[key] = all.length === 1 ? all[0]! : all;
-  }
-  return out;
-}
-
-interface AjvError {
-  instancePath?: string;
-  message?: string;
-  params?: Record<string, unknown>;
-}
-
-function describeErrors(errors: AjvError[] | null | undefined): string {
-  return (errors ?? [])
-    .map((e) => {
-      const where = e.instancePath || "/";
-      const extra = e.params?.missingProperty ? ` '${String(e.params.missingProperty)}'` : "";
-      return `For '${where}': ${e.message ?? "is invalid"}${extra}.`;
-    })
-    .join("\n");
-}
-
-const requestId = () =>
-  `${randomBytes(2).toString("hex")}:${randomBytes(3).toString("hex")}:${randomBytes(4).toString("hex")}`.toUpperCase();
 
 export function createPipeline(deps: PipelineDeps) {
   const { spec, core, faults } = deps;
@@ -147,34 +101,12 @@ export function createPipeline(deps: PipelineDeps) {
           }
         }
         if (path === "/graphql" || path === "/api/graphql") {
-          if (method !== "post") {
-            status = 404;
-            return { status, body: new ApiError(404, "Not Found").body() };
-          }
-          const who = authenticate(store, req.headers.authorization, store.now().getTime());
-          if (who instanceof ApiError || who.kind === "anonymous" || who.kind === "app") {
-            status = 401;
-            record("unauthorized", "GraphQL needs a user, installation or workflow token");
-            return {
-              status,
-              body: new ApiError(401, "This endpoint requires you to be authenticated.").body(),
-            };
-          }
-          actor = who;
-          // GitHub meters GraphQL in points, apart from REST; here each query counts as one request,
-          // as the benchmarks count requests.
-          const key = actorLabel(store, actor) ?? "anonymous";
-          const rate = deps.primary.consume(key, false);
-          Object.assign(headers, deps.primary.headers(rate));
-          if (rate.exceeded) {
-            status = 403;
-            return { status, body: new ApiError(403, `API rate limit exceeded for ${key}.`).body() };
-          }
-          rateActor = key;
-          const out = await executeGraphql(core, actor, requestBody, { subIssues: deps.features.subIssues });
-          if (out.violation) record(out.violation.kind, out.violation.message);
-          graphqlOperation = out.operation;
+          const out = await serveGraphql(deps, method, req.headers.authorization, requestBody, headers);
           status = out.status;
+          if (out.actor) actor = out.actor;
+          rateActor = out.rateActor;
+          graphqlOperation = out.operation;
+          if (out.violation) record(out.violation.kind, out.violation.message);
           return { status, body: out.body };
         }
         // `GET .../contents/` (the root) has an empty {path}; route it as ".".
@@ -211,21 +143,11 @@ export function createPipeline(deps: PipelineDeps) {
           record("invalid-request", message, validation.errors);
           return { status, body: new ApiError(422, message).body() };
         }
-        const bodyText = (requestBody as { body?: unknown } | null)?.body;
-        if (
-          BODY_FIELDS_CAPPED.has(operationId) &&
-          typeof bodyText === "string" &&
-          bodyText.length > core.limits.maxBodyLength
-        ) {
+        const tooLong = bodyTooLong(operationId, requestBody, core.limits.maxBodyLength);
+        if (tooLong) {
           status = 422;
-          const message = `body is too long (maximum is ${core.limits.maxBodyLength} characters)`;
-          record("invalid-request", message, { length: bodyText.length });
-          return {
-            status,
-            body: new ApiError(422, "Validation Failed", {
-              errors: [{ resource: "Issue", code: "custom", field: "body", message }],
-            }).body(),
-          };
+          record("invalid-request", tooLong.message, { length: tooLong.length });
+          return { status, body: tooLong.error.body() };
         }
         const coerced = (
           validation as { coerced?: { params?: Record<string, unknown>; query?: Record<string, unknown> } }
@@ -268,26 +190,11 @@ export function createPipeline(deps: PipelineDeps) {
           return { status, body: missing.body() };
         }
         const fault = faults.take({ operationId, method, template: operation.path, path });
-        if (fault) {
-          faultKind = fault.kind;
-          if (fault.kind === "delay") await new Promise((r) => setTimeout(r, fault.delayMs ?? 100));
-          if (fault.kind === "status") {
-            status = fault.status ?? 502;
-            return { status, body: faultBody(fault, status) };
-          }
-          if (fault.kind === "secondary-rate-limit") {
-            status = 403;
-            headers["retry-after"] = String(fault.retryAfter ?? 1);
-            return { status, body: secondaryLimitBody() };
-          }
-        }
-        if (deps.secondary && CONTENT_CREATING.has(operationId)) {
-          const wait = deps.secondary.take(actorKey);
-          if (wait > 0) {
-            status = 403;
-            headers["retry-after"] = String(wait);
-            return { status, body: secondaryLimitBody() };
-          }
+        if (fault) faultKind = fault.kind;
+        const refused = await injectedOrLimited(deps, fault, operationId, actorKey, headers);
+        if (refused) {
+          status = refused.status;
+          return refused;
         }
 
         const handler = deps.handlers[operationId];
@@ -332,7 +239,7 @@ export function createPipeline(deps: PipelineDeps) {
 
       // Injected failures are deliberate; everything else the emulator says must match the spec.
       if (operation && !otherServer && (!faultKind || faultKind === "delay"))
-        checkResponse(operation, status, body, record);
+        checkResponse(spec, operation, status, body, record);
 
       let text = status === 204 || body === null ? "" : JSON.stringify(body);
       // Conditional requests: every 200 to a GET carries an ETag; sending it back in If-None-Match
@@ -381,45 +288,5 @@ export function createPipeline(deps: PipelineDeps) {
       }
       end();
     }
-  };
-
-  function checkResponse(
-    operation: Operation,
-    status: number,
-    body: unknown,
-    record: (v: ViolationKind, message: string, details?: unknown) => void,
-  ): void {
-    const documented = Object.keys(operation.responses ?? {});
-    if (documented.includes(String(status)) || documented.includes("default")) {
-      const result = spec.api.validator.validateResponse(status === 204 ? null : body, operation, status);
-      if (!result.valid) {
-        record(
-          "invalid-response",
-          `response ${status} does not match ${operation.operationId}'s schema`,
-          result.errors,
-        );
-      }
-    } else if (status < 400) {
-      record("invalid-response", `status ${status} is not documented for ${operation.operationId}`);
-    } else if (typeof (body as { message?: unknown } | null)?.message !== "string") {
-      record("invalid-response", `error ${status} lacks GitHub's error shape`);
-    }
-  }
-}
-
-/** If-None-Match holds one or more entity tags (or `*`); weak comparison, as for GET. */
-function matchesEtag(header: string | string[] | undefined, etag: string): boolean {
-  if (!header) return false;
-  const tags = (Array.isArray(header) ? header.join(",") : header).split(",").map((t) => t.trim());
-  const bare = (t: string) => t.replace(/^W\//, "");
-  return tags.some((t) => t === "*" || bare(t) === bare(etag));
-}
-
-function secondaryLimitBody() {
-  return {
-    message: `${SECONDARY_RATE_LIMIT_MESSAGE} ${requestId()}.`,
-    documentation_url:
-      "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
-    status: "403",
   };
 }
