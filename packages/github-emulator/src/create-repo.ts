@@ -4,7 +4,6 @@ import { createBareRepository, installPushHook } from "./git-init.ts";
 import { BareRepo } from "./git-repo.ts";
 import type { RepoState } from "./model.ts";
 import type { Store } from "./store.ts";
-
 import type { CreateRepoOptions, RepoHandle } from "./emulator-types.ts";
 
 /** A repository: its bare git repository with the initial commit and push hook, its state, and the App installed on its owner. */

@@ -4,7 +4,6 @@ import { ApiError } from "./errors.ts";
 import type { Actor } from "./model.ts";
 import { executeGraphql } from "./graphql.ts";
 import type { ViolationKind } from "./records.ts";
-
 import type { PipelineDeps } from "./http-server.ts";
 
 /** `POST /graphql`: a user, installation or workflow token; metered as one request; run against the schema. */

@@ -16,7 +16,6 @@ import { authorize } from "./access.ts";
 import type { CallRecord, Violation, ViolationKind } from "./records.ts";
 import { missingFeature, type ServerFeatures } from "./server-profile.ts";
 import { foldMultiSegment, type LoadedSpec } from "./spec.ts";
-
 import {
   checkResponse,
   describeErrors,

@@ -21,7 +21,6 @@ import { loadGitHubSpec } from "./spec.ts";
 import { Store } from "./store.ts";
 import { Urls } from "./urls.ts";
 import { WebhookEmitter } from "./webhooks.ts";
-
 import { GitHubEmulator } from "./emulator.ts";
 import { toRunRecord, type GitHubEmulatorOptions } from "./emulator-types.ts";
 

@@ -1,9 +1,11 @@
 // GitHub webhook deliveries for tests: payloads built from real recorded examples, signed and sent.
 import * as builders from "./builders.ts";
+import * as appBuilders from "./app-builders.ts";
 
 /** Payload builders, e.g. `webhook.issueComment({ issue: { number: 3 }, comment: { body: "/handoff" } })`. */
-export const webhook = builders;
+export const webhook = { ...builders, ...appBuilders };
 export * from "./builders.ts";
+export * from "./app-builders.ts";
 export {
   createWebhookSender,
   type DeliveryRecord,
