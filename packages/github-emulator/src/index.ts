@@ -9,7 +9,7 @@ export type {
   RunRecord,
   EmulatorTimings,
 } from "./emulator-types.ts";
-export type { RunnerOptions } from "./runner.ts";
+export type { RunnerOptions } from "./runner-options.ts";
 export type { WebhookSink, Delivery } from "./webhooks.ts";
 export type { FaultSpec, Fault, FaultKind } from "./faults.ts";
 export type { CallRecord, Violation, ViolationKind } from "./records.ts";

@@ -1,4 +1,5 @@
 // The environment GitHub Actions gives a step: GITHUB_*, RUNNER_*, INPUT_*, file commands.
+import { interpolate, type ExpressionContext } from "./expressions.ts";
 import type { RunState } from "./model.ts";
 import { inputEnvName } from "./runner-files.ts";
 
@@ -76,4 +77,12 @@ export function actionsEnv(run: RunState, paths: RunPaths, urls: RunUrls): Recor
 
 export function inputsEnv(values: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).map(([name, value]) => [inputEnvName(name), value]));
+}
+
+/** A `with:` or `env:` map with its expressions evaluated. */
+export function interpolateMap(
+  context: ExpressionContext,
+  map: Record<string, unknown>,
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, interpolate(context, String(v ?? ""))]));
 }

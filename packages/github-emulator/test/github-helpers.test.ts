@@ -2,7 +2,7 @@
 // expressions, workflow parsing and dispatch inputs.
 import { describe, expect, it } from "vitest";
 import { interpolate } from "../src/expressions.ts";
-import { resolveInputs } from "../src/ops/actions.ts";
+import { resolveInputs } from "../src/ops/run-inputs.ts";
 import { closingReferences } from "../src/ops/closing-keywords.ts";
 import { paginate } from "../src/pagination.ts";
 import { inputEnvName, parseFileCommands } from "../src/runner-files.ts";

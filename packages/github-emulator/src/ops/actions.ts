@@ -3,7 +3,6 @@
 import { ConcurrencyGroups } from "../concurrency.ts";
 import type { Core } from "../core.ts";
 import { ApiError, notFound, unprocessable } from "../errors.ts";
-import { interpolate } from "../expressions.ts";
 import type { RepoState, RunConclusion, RunState, User, WorkflowState } from "../model.ts";
 import { simpleInstallation } from "../rest/apps.ts";
 import { workflow as renderWorkflow, workflowRun as renderRun } from "../rest/actions.ts";
@@ -14,6 +13,7 @@ import type { Delivery } from "../webhooks.ts";
 import { type WorkflowFile, readWorkflowAt, readWorkflows, triggers } from "../workflows.ts";
 
 /** Something that executes runs: see runner.ts. */
+import { displayTitle, resolveInputs } from "./run-inputs.ts";
 export interface RunExecutor {
   accepts(run: RunState): boolean;
   enqueue(run: RunState): void;
@@ -292,74 +292,4 @@ export class Actions {
       await this.createRun(repo, state, file, { event, ref, sha, inputs: {}, eventPayload: payload, actor });
     }
   }
-}
-
-/** Applies defaults and GitHub's checks to workflow_dispatch inputs. */
-export function resolveInputs(
-  declared: Record<string, { required?: boolean; default?: unknown; type?: string; options?: string[] }>,
-  given: Record<string, unknown>,
-): Record<string, unknown> {
-  const unexpected = Object.keys(given).filter((k) => !(k in declared));
-  if (unexpected.length > 0) {
-    throw unprocessable("Workflow", `Unexpected inputs provided: ${JSON.stringify(unexpected)}`);
-  }
-  const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(declared)) {
-    const raw = name in given ? given[name] : spec.default;
-    if (raw === undefined || raw === null || raw === "") {
-      if (spec.required && !(name in given))
-        throw unprocessable("Workflow", `Required input '${name}' not provided`);
-      out[name] = spec.type === "boolean" ? false : "";
-      continue;
-    }
-    if (spec.type === "boolean") {
-      if (!["true", "false", true, false].includes(raw as string | boolean)) {
-        throw unprocessable(
-          "Workflow",
-          `Provided value '${String(raw)}' for input '${name}' is not a valid boolean`,
-        );
-      }
-      out[name] = raw === true || raw === "true";
-    } else if (spec.type === "number") {
-      if (Number.isNaN(Number(raw)))
-        throw unprocessable(
-          "Workflow",
-          `Provided value '${String(raw)}' for input '${name}' is not a number`,
-        );
-      out[name] = Number(raw);
-    } else if (spec.type === "choice") {
-      if (!(spec.options ?? []).map(String).includes(String(raw))) {
-        throw unprocessable(
-          "Workflow",
-          `Provided value '${String(raw)}' for input '${name}' not in the list of allowed values`,
-        );
-      }
-      out[name] = String(raw);
-    } else {
-      out[name] = String(raw);
-    }
-  }
-  return out;
-}
-
-function displayTitle(
-  file: WorkflowFile,
-  init: {
-    event: string;
-    inputs: Record<string, unknown>;
-    eventPayload: Record<string, unknown>;
-    actor: User;
-  },
-): string {
-  if (!file.runName) return file.name;
-  return interpolate(
-    {
-      inputs: init.inputs,
-      github: { event_name: init.event, event: init.eventPayload, actor: init.actor.login },
-      secrets: {},
-      vars: {},
-      env: {},
-    },
-    file.runName,
-  );
 }
