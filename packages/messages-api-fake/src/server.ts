@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { FaultPlan } from "./faults.ts";
 import { buildMessage, type Ids } from "./message-builder.ts";
 import { PromptCache, FIVE_MINUTES_MS } from "./prompt-cache.ts";
-import { Script, type ReplySource } from "./script.ts";
+import { Script } from "./script.ts";
 import { DEFAULT_CHUNKS, formatSse, streamEvents, type ChunkSizes } from "./sse.ts";
 import { inputTokens, promptSegments } from "./token-estimate.ts";
 import type {
@@ -19,49 +19,20 @@ import type {
 } from "./types.ts";
 import { validateReply } from "./validate-reply.ts";
 import { validateRequest } from "./validate-request.ts";
+import {
+  authorized,
+  mask,
+  parseJson,
+  readBody,
+  redactedHeaders,
+  sendError,
+  sendJson,
+  sleep,
+  write,
+} from "./http.ts";
+import type { AnthropicFake, AnthropicFakeOptions } from "./fake-api.ts";
 
-export interface AnthropicFakeOptions {
-  /** The key the fake accepts, as `x-api-key` or `Authorization: Bearer`. Default "sk-ant-fake-key". */
-  apiKey?: string;
-  /** Shorthand for `script.otherwise(replies)`. */
-  replies?: ReplySource;
-  /** A script with routes; one is created when omitted (see `fake.script`). */
-  script?: Script;
-  /** Strings that must never appear in a request body or header (other than the credential). */
-  secrets?: string[];
-  /** Clock in epoch ms for cache TTLs and record timings. Default Date.now. */
-  now?: () => number;
-  /** TTL of "5m" cache entries. Default 5 minutes. */
-  cacheTtlMs?: number;
-  minCacheableTokens?: (model: string) => number;
-  /** Characters per streamed delta. */
-  chunks?: Partial<ChunkSizes>;
-}
-
-export interface AnthropicFake {
-  /** Base URL for the SDK (`new Anthropic({ baseURL: fake.url, apiKey: fake.apiKey })`). */
-  readonly url: string;
-  readonly apiKey: string;
-  readonly script: Script;
-  readonly faults: FaultPlan;
-  readonly cache: PromptCache;
-  /** Environment for a child process using the SDK's defaults. */
-  env(): { ANTHROPIC_BASE_URL: string; ANTHROPIC_API_KEY: string };
-  /** Every request received, in arrival order. */
-  requests(): readonly RecordedRequest[];
-  /** Usage summed over fully delivered message responses. */
-  totals(): UsageTotals;
-  violations(): readonly Violation[];
-  /** Adds strings to the secrets checked on every later request. */
-  addSecrets(values: readonly string[]): void;
-  /** Scans every request so far for `values` (and the configured secrets); records and throws on a leak. */
-  assertNoSecrets(values?: readonly string[]): void;
-  /** Throws when any violation was recorded. */
-  assertNoViolations(): void;
-  close(): Promise<void>;
-}
-
-const AUTH_HEADERS = new Set(["x-api-key", "authorization"]);
+export type { AnthropicFake, AnthropicFakeOptions } from "./fake-api.ts";
 
 export async function startAnthropicFake(options: AnthropicFakeOptions = {}): Promise<AnthropicFake> {
   const apiKey = options.apiKey ?? "sk-ant-fake-key";
@@ -300,86 +271,4 @@ export async function startAnthropicFake(options: AnthropicFakeOptions = {}): Pr
       await closed;
     },
   };
-}
-
-function authorized(req: IncomingMessage, apiKey: string): boolean {
-  return req.headers["x-api-key"] === apiKey || req.headers.authorization === `Bearer ${apiKey}`;
-}
-
-function redactedHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    out[k] = AUTH_HEADERS.has(k) ? "[redacted]" : Array.isArray(v) ? v.join(", ") : v;
-  }
-  return out;
-}
-
-function sendError(
-  res: ServerResponse,
-  status: number,
-  type: string,
-  message: string,
-  requestId: string,
-  headers: Record<string, string> = {},
-): void {
-  sendJson(
-    res,
-    status,
-    { type: "error", error: { type, message }, request_id: requestId },
-    requestId,
-    headers,
-  );
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  requestId: string,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-    "request-id": requestId,
-    ...headers,
-  });
-  res.end(text);
-}
-
-function write(res: ServerResponse, chunk: string): Promise<void> {
-  return new Promise((resolve, reject) => res.write(chunk, (err) => (err ? reject(err) : resolve())));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const part of req) parts.push(part as Buffer);
-  return Buffer.concat(parts).toString("utf8");
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Waits, but no longer than the client stays connected, so a slow reply never outlives its test. */
-function sleep(ms: number, res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      res.off("close", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    res.on("close", done);
-  });
-}
-
-function mask(secret: string): string {
-  return secret.length <= 6 ? "***" : `${secret.slice(0, 3)}…(${secret.length} chars)`;
 }
