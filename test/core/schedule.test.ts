@@ -1,32 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  schedule,
-  taskRef,
-  type ScheduleInput,
-  type SchedulableTask,
-} from "../../src/kernel/core/schedule/schedule.ts";
-import { TASK_STATES, type TaskState } from "../../src/kernel/core/plan/records.ts";
-
-const t = (
-  key: string,
-  state: TaskState = "pending",
-  extra: Partial<SchedulableTask> = {},
-): SchedulableTask => ({
-  key,
-  state,
-  dependsOn: [],
-  files: [],
-  independentOf: [],
-  branch: `handoff/7-${key}`,
-  ...extra,
-});
-
-const run = (tasks: SchedulableTask[], extra: Partial<ScheduleInput> = {}) =>
-  schedule({ tasks, maxParallel: 3, baseBranch: "main", approved: true, ...extra });
-
-const startedKeys = (d: ReturnType<typeof schedule>) => d.start.map((s) => s.key);
-const reasonOf = (d: ReturnType<typeof schedule>, key: string) =>
-  d.waiting.find((w) => w.key === key)?.reason ?? d.blocked.find((b) => b.key === key)?.reason;
+import { TASK_STATES } from "../../src/kernel/core/plan/records.ts";
+import { t, run, startedKeys, reasonOf } from "./schedule-helpers.ts";
 
 describe("schedule: starting", () => {
   it("starts independent pending tasks from the base branch, in plan order", () => {
@@ -301,11 +275,4 @@ describe("schedule: done", () => {
       expect(run([t("a", "merged"), t("b", state)]).done).toBe(false);
     },
   );
-});
-
-describe("taskRef", () => {
-  it("names the sub-issue when there is one", () => {
-    expect(taskRef({ key: "a", issue: 12 })).toBe("#12 (`a`)");
-    expect(taskRef({ key: "a" })).toBe("`a`");
-  });
 });

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Task } from "../../src/kernel/core/plan/plan.ts";
-import type { TaskInput } from "../../src/kernel/core/plan/plan.ts";
-import { decodeMarker, encodeMarker, stripMarkers } from "../../src/kernel/core/plan/markers.ts";
+import { decodeMarker, encodeMarker } from "../../src/kernel/core/plan/markers.ts";
 import {
-  MAX_ISSUE_BODY_CHARS,
   TaskMarker,
   escapeFreeText,
   parseHandoffScript,
@@ -12,39 +9,7 @@ import {
   renderScriptTitle,
   visibleDigest,
 } from "../../src/kernel/core/script/script.ts";
-import type { ScriptContext } from "../../src/kernel/core/script/script.ts";
-
-const task = (over: Partial<TaskInput> = {}): Task =>
-  Task.parse({
-    key: "fix-login",
-    title: "Fix the login redirect",
-    goal: "After login, users land on the page they came from.",
-    context: "Reported in the support queue.",
-    files: [
-      { path: "src/auth/login.ts", lines: { start: 10, end: 42 }, note: "the redirect" },
-      { path: "src/auth/session.ts", lines: { start: 7, end: 7 } },
-      { path: "README.md" },
-    ],
-    approach: "Read the `next` parameter and validate it.",
-    constraints: ["Keep the public API", "No new dependencies"],
-    acceptance: [
-      { text: "Unit tests pass", command: "npm test" },
-      { text: "The redirect is covered by a test" },
-    ],
-    dependsOn: ["base-a"],
-    model: "small",
-    size: "m",
-    ...over,
-  });
-
-const ctx = (over: Partial<ScriptContext> = {}): ScriptContext => ({
-  parent: 7,
-  branch: "handoff/7-fix-login",
-  dependencies: [{ key: "base-a", issue: 12, branch: "handoff/7-base-a" }],
-  ...over,
-});
-
-const visibleOf = (body: string) => stripMarkers(body).trim();
+import { task, ctx, visibleOf } from "./script-helpers.ts";
 
 describe("renderHandoffScript", () => {
   const { title, body } = renderHandoffScript(task(), ctx());
@@ -316,79 +281,5 @@ describe("parseHandoffScript: edited", () => {
     const r = parseHandoffScript(edited);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors[0]).toMatch(/^After editing: No acceptance criteria found/);
-  });
-});
-
-describe("body size limit", () => {
-  const big = (n: number, ch = "x") => ch.repeat(n);
-
-  it("keeps the full task in the marker when only the visible text had to be cut", () => {
-    const t = task({
-      goal: big(4000),
-      context: big(8000),
-      approach: big(8000),
-      constraints: Array.from({ length: 30 }, (_, i) => `${i} ${big(990)}`),
-    });
-    const { body } = renderHandoffScript(t, ctx());
-    expect(body.length).toBeLessThan(MAX_ISSUE_BODY_CHARS);
-    expect(body).toContain("Some text was cut to fit GitHub's issue size limit");
-    const r = parseHandoffScript(body);
-    expect(r.ok && r.meta.source).toBe("marker");
-    expect(r.ok && r.task).toEqual(t);
-    expect(r.ok && r.warnings).toEqual([]);
-    // Editing the cut visible text makes the cut text the task's, and says so.
-    const edited = parseHandoffScript(body.replace("## Goal\n\n", "## Goal\n\nEdited. "));
-    expect(edited.ok && edited.meta.source).toBe("edited");
-    expect(edited.ok && edited.warnings.join()).toMatch(/cut text replaces the full text/);
-  });
-
-  it("cuts the task itself when even the marker would not fit, and warns", () => {
-    const t = task({
-      goal: big(4000),
-      context: big(8000),
-      approach: big(8000),
-      files: Array.from({ length: 50 }, (_, i) => ({ path: `src/f${i}.ts`, note: big(2000) })),
-      constraints: Array.from({ length: 30 }, () => big(1000)),
-      acceptance: Array.from({ length: 30 }, (_, i) => ({ text: big(1000), command: `npm run check-${i}` })),
-    });
-    const { body } = renderHandoffScript(t, ctx());
-    expect(body.length).toBeLessThan(MAX_ISSUE_BODY_CHARS);
-    expect(body).toContain("too long for a GitHub issue");
-    const r = parseHandoffScript(body);
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    expect(r.meta.source).toBe("marker");
-    expect(r.warnings).toEqual([
-      "This task was cut to fit GitHub's issue size limit; some text is incomplete.",
-    ]);
-    // Paths and commands are intact; the longest free text was cut.
-    expect(r.task.files.map((f) => f.path)).toEqual(t.files.map((f) => f.path));
-    expect(r.task.acceptance.map((a) => a.command)).toEqual(t.acceptance.map((a) => a.command));
-    expect(r.task.context.length).toBeLessThan(8000);
-    expect(r.task.context.endsWith("…")).toBe(true);
-    expect(Task.safeParse(r.task).success).toBe(true);
-  });
-
-  it("stays within the limit even when every character needs escaping in the marker", () => {
-    const t = task({
-      title: big(200, "<"),
-      goal: big(4000, "<"),
-      context: big(8000, "<"),
-      approach: big(8000, "<"),
-      files: Array.from({ length: 50 }, (_, i) => ({ path: `${i}${big(490, "<")}`, note: big(2000, "<") })),
-      constraints: Array.from({ length: 30 }, () => big(1000, "<")),
-      acceptance: Array.from({ length: 30 }, (_, i) => ({
-        text: big(1000, "<"),
-        command: `${i}${big(490, "<")}`,
-      })),
-      model: big(100, "<"),
-    });
-    const { title, body } = renderHandoffScript(t, ctx());
-    expect(title.length).toBeLessThanOrEqual(256);
-    expect(body.length).toBeLessThan(MAX_ISSUE_BODY_CHARS);
-    const r = parseHandoffScript(body);
-    expect(r.ok).toBe(true);
-    expect(r.ok && Task.safeParse(r.task).success).toBe(true);
-    expect(r.ok && r.warnings.join()).toMatch(/cut to fit/);
   });
 });
