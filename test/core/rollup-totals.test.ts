@@ -1,12 +1,7 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { renderRollup, displayStatus } from "../../src/kernel/core/rollup/rollup.ts";
 import { NOW, record, result, task, usage } from "./rollup-fixtures.ts";
-import { loadMermaid } from "../helpers/mermaid.ts";
 import { render } from "./rollup-helpers.ts";
-
-beforeAll(async () => {
-  await loadMermaid();
-});
 
 describe("renderRollup: totals and commands", () => {
   it("adds up tokens by kind and cost for workers, planning and in total", () => {
