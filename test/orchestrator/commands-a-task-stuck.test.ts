@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
 import { renderStatusComment } from "../../src/kernel/core/bodies/status.ts";
 import { cloneWorkspace } from "@handoff/github-emulator";
-import { startWorld, type World, type WorldOptions } from "../world/index.ts";
-import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
+import { type World, type WorldOptions } from "../world/index.ts";
+import { ISSUE } from "../world/scenarios/sample.ts";
 import {
   appClient,
   botNotes,
@@ -20,37 +20,24 @@ import {
   rollupComments,
   rollupOf,
   statusOf,
-  subIssueByKey,
   subIssuesOf,
 } from "./helpers.ts";
+import { DURATION, planSample, plannerCalls, ROUNDING, startSampleWorld } from "./commands-world.ts";
 
 let world: World;
 afterEach(async () => {
   await world?.close();
 });
 
-const DURATION = "fix-duration-format";
-const ROUNDING = "fix-discount-rounding";
 async function start(options: WorldOptions = {}) {
-  world = await startWorld(options);
-  scriptSampleSessions(world.anthropic);
+  world = await startSampleWorld(options);
 }
-
-/** Opens the sample issue and comments `command` on it; returns the parent and sub-issues by key. */
-async function planSample(command = "/handoff") {
-  const parent = await openIssue(world, ISSUE);
-  const trigger = await comment(world, parent, command);
-  const subs = (await subIssueByKey(repoClient(world), parent)) as Record<string, number>;
-  return { parent, trigger, subs };
-}
-
-const plannerCalls = () => world.anthropic.requests().filter((r) => r.route === "planner").length;
 
 describe("a task stuck queued with no worker run (the App died between writing `queued` and dispatching)", () => {
   /** The state such a crash leaves: the plan approved, a `queued` status 20 minutes old, no run. */
   async function stuckPlan() {
     await start();
-    const { parent, subs } = await planSample("/handoff plan");
+    const { parent, subs } = await planSample(world, "/handoff plan");
     const at = new Date(Date.now() - 20 * 60_000).toISOString();
     await appClient(world).rest.issues.createComment({
       ...REPO,
@@ -141,7 +128,7 @@ describe("/handoff help and mistakes", () => {
 
   it("fix with feedback on a planned issue points to the task's PR instead of planning again", async () => {
     await start();
-    const { parent } = await planSample();
+    const { parent } = await planSample(world);
     const c = await comment(world, parent, "/handoff fix keep the old API");
     const gh = repoClient(world);
     const notes = await botNotes(gh, parent);
@@ -149,7 +136,7 @@ describe("/handoff help and mistakes", () => {
     expect(notes[0]?.body).toContain("this issue already has a handoff plan");
     expect(notes[0]?.body).toContain("comment `/handoff fix <feedback>` on that pull request");
     expect((decodeMarker(notes[0]?.body, "notice") as { id: string }).id).toBe(`exists:${c.id}`);
-    expect(plannerCalls()).toBe(4);
+    expect(plannerCalls(world)).toBe(4);
     expect(await subIssuesOf(gh, parent)).toHaveLength(3);
     expect(dispatches(world)).toHaveLength(2);
     expect(world.gh.violations()).toEqual([]);
@@ -159,7 +146,7 @@ describe("/handoff help and mistakes", () => {
 describe("/handoff fix on a pull request", () => {
   it("on a handoff PR re-dispatches its worker with the feedback, on the PR's base", async () => {
     await start();
-    const { parent, subs } = await planSample();
+    const { parent, subs } = await planSample(world);
     const { pr } = await playSuccessfulWorker(world, {
       parent,
       key: ROUNDING,
@@ -195,7 +182,7 @@ describe("/handoff fix on a pull request", () => {
 
   it("on a PR that is not a handoff PR says so and dispatches nothing", async () => {
     await start();
-    const { parent } = await planSample();
+    const { parent } = await planSample(world);
     const gh = repoClient(world);
     const ws = await cloneWorkspace(world.repo.cloneUrl);
     try {

@@ -3,8 +3,8 @@
 // Every assertion reads GitHub back through the API.
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeMarker, encodeMarker } from "../../src/kernel/core/plan/markers.ts";
-import { startWorld, type World, type WorldOptions } from "../world/index.ts";
-import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
+import { type World, type WorldOptions } from "../world/index.ts";
+import { ISSUE } from "../world/scenarios/sample.ts";
 import {
   appClient,
   botNotes,
@@ -20,33 +20,21 @@ import {
   statusOf,
   subIssueByKey,
 } from "./helpers.ts";
+import { DURATION, INVOICE, planSample, ROUNDING, startSampleWorld } from "./commands-world.ts";
 
 let world: World;
 afterEach(async () => {
   await world?.close();
 });
 
-const DURATION = "fix-duration-format";
-const ROUNDING = "fix-discount-rounding";
-const INVOICE = "invoice-applies-discount";
-
 async function start(options: WorldOptions = {}) {
-  world = await startWorld(options);
-  scriptSampleSessions(world.anthropic);
-}
-
-/** Opens the sample issue and comments `command` on it; returns the parent and sub-issues by key. */
-async function planSample(command = "/handoff") {
-  const parent = await openIssue(world, ISSUE);
-  const trigger = await comment(world, parent, command);
-  const subs = (await subIssueByKey(repoClient(world), parent)) as Record<string, number>;
-  return { parent, trigger, subs };
+  world = await startSampleWorld(options);
 }
 
 describe("/handoff cancel", () => {
   it("without a target cancels the queued runs and every unfinished task, and nothing starts until a retry", async () => {
     await start();
-    const { parent, subs } = await planSample();
+    const { parent, subs } = await planSample(world);
     const gh = repoClient(world);
     const runs = [runFor(world, subs[DURATION]!).id, runFor(world, subs[ROUNDING]!).id];
     await comment(world, parent, "/handoff cancel");
@@ -88,7 +76,7 @@ describe("/handoff cancel", () => {
 
   it("with a key cancels that task only: its dependent shows blocked, the rest go on, and a retry resumes it", async () => {
     await start();
-    const { parent, subs } = await planSample();
+    const { parent, subs } = await planSample(world);
     const gh = repoClient(world);
     const roundingRun = runFor(world, subs[ROUNDING]!).id;
     const durationRun = runFor(world, subs[DURATION]!).id;
@@ -125,7 +113,7 @@ describe("/handoff cancel", () => {
 
   it("answers plainly when the target is unknown or already finished", async () => {
     await start();
-    const { parent, subs } = await planSample();
+    const { parent, subs } = await planSample(world);
     const { pr } = await playSuccessfulWorker(world, {
       parent,
       key: DURATION,

@@ -3,8 +3,8 @@
 // Every assertion reads GitHub back through the API.
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/kernel/core/plan/markers.ts";
-import { startWorld, type World, type WorldOptions } from "../world/index.ts";
-import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
+import { type World, type WorldOptions } from "../world/index.ts";
+import { ISSUE } from "../world/scenarios/sample.ts";
 import {
   botNotes,
   comment,
@@ -16,30 +16,17 @@ import {
   repoClient,
   rollupComments,
   rollupOf,
-  subIssueByKey,
   subIssuesOf,
 } from "./helpers.ts";
+import { DURATION, INVOICE, planSample, plannerCalls, ROUNDING, startSampleWorld } from "./commands-world.ts";
 
 let world: World;
 afterEach(async () => {
   await world?.close();
 });
 
-const DURATION = "fix-duration-format";
-const ROUNDING = "fix-discount-rounding";
-const INVOICE = "invoice-applies-discount";
-
 async function start(options: WorldOptions = {}) {
-  world = await startWorld(options);
-  scriptSampleSessions(world.anthropic);
-}
-
-/** Opens the sample issue and comments `command` on it; returns the parent and sub-issues by key. */
-async function planSample(command = "/handoff") {
-  const parent = await openIssue(world, ISSUE);
-  const trigger = await comment(world, parent, command);
-  const subs = (await subIssueByKey(repoClient(world), parent)) as Record<string, number>;
-  return { parent, trigger, subs };
+  world = await startSampleWorld(options);
 }
 
 /**
@@ -52,8 +39,6 @@ function slowClock(): () => Date {
   return () => new Date(start + Math.floor((Date.now() - realStart) / 1000));
 }
 
-const plannerCalls = () => world.anthropic.requests().filter((r) => r.route === "planner").length;
-
 /** Status comments on a sub-issue (none before the task is first dispatched). */
 async function statusCount(issue: number) {
   return (await commentsOf(repoClient(world), issue)).filter((c) => decodeMarker(c.body, "status")).length;
@@ -62,7 +47,7 @@ async function statusCount(issue: number) {
 describe("approval: /handoff plan, then /handoff go", () => {
   it("plan creates every sub-issue and the rollup awaiting approval, and starts nothing; go starts the ready tasks once", async () => {
     await start();
-    const { parent, trigger, subs } = await planSample("/handoff plan keep each fix small");
+    const { parent, trigger, subs } = await planSample(world, "/handoff plan keep each fix small");
     const gh = repoClient(world);
     expect(Object.keys(subs)).toHaveLength(3);
     let rollup = await rollupOf(gh, parent);
@@ -97,13 +82,13 @@ describe("approval: /handoff plan, then /handoff go", () => {
 
     await comment(world, parent, "/handoff go"); // again: nothing more to start
     expect(dispatches(world)).toHaveLength(2);
-    expect(plannerCalls()).toBe(4);
+    expect(plannerCalls(world)).toBe(4);
     expect(world.gh.violations()).toEqual([]);
   });
 
   it("approval.required in .github/handoff.yml makes a plain /handoff wait too", async () => {
     await start({ files: { ".github/handoff.yml": "approval:\n  required: true\n" } });
-    const { parent, subs } = await planSample("/handoff");
+    const { parent, subs } = await planSample(world, "/handoff");
     const gh = repoClient(world);
     expect(Object.keys(subs)).toHaveLength(3);
     const rollup = await rollupOf(gh, parent);
@@ -120,7 +105,7 @@ describe("approval: /handoff plan, then /handoff go", () => {
 describe("/handoff status", () => {
   it("restores the rollup from GitHub after a person cut it down to its marker", async () => {
     await start();
-    const { parent } = await planSample();
+    const { parent } = await planSample(world);
     const gh = repoClient(world);
     const before = await rollupOf(gh, parent);
     const rows = [DURATION, ROUNDING, INVOICE].map((k) => before.row(k));
@@ -146,7 +131,7 @@ describe("/handoff status", () => {
 
   it("rebuilds a rollup a person deleted from the sub-issues, and /handoff meanwhile refuses to plan again", async () => {
     await start();
-    const { parent, subs } = await planSample();
+    const { parent, subs } = await planSample(world);
     const gh = repoClient(world);
     const before = await rollupOf(gh, parent);
     await gh.rest.issues.deleteComment({ ...REPO, comment_id: before.comment.id });
@@ -158,7 +143,7 @@ describe("/handoff status", () => {
     expect(notes[0]?.body).toContain("but the rollup comment that tracked them is gone");
     expect(notes[0]?.body).toContain("`/handoff status`");
     expect((decodeMarker(notes[0]?.body, "notice") as { id: string }).id).toBe(`exists:${again.id}`);
-    expect(plannerCalls()).toBe(4);
+    expect(plannerCalls(world)).toBe(4);
     expect(await subIssuesOf(gh, parent)).toHaveLength(3);
 
     const status = await comment(world, parent, "/handoff status");
@@ -252,7 +237,7 @@ describe("/handoff status", () => {
         issue_number: subs[2]!.number,
       });
       expect(blockedBy.data.map((i) => i.number)).toEqual([subs[1]?.number]);
-      expect(plannerCalls()).toBe(4); // never planned twice
+      expect(plannerCalls(world)).toBe(4); // never planned twice
       expect(world.gh.violations()).toEqual([]);
     });
   });
