@@ -231,6 +231,21 @@ export default tseslint.config(
     },
   },
   {
+    // The offline world's packages stand alone: nothing of handoff's source, tests or Action.
+    files: ["packages/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: outside(
+            ["../../../*", "../../../../*", "../../../../../*", "@handoff/*", "!../../../data/*"],
+            "A package of the offline world imports nothing from handoff: only its own files and npm packages.",
+          ),
+        },
+      ],
+    },
+  },
+  {
     // The worker and its tools share the kernel only, not the orchestrator's or the App's code.
     files: ["action/src/worker/**/*.ts", "action/src/tools/**/*.ts"],
     rules: {

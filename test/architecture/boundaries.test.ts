@@ -109,6 +109,18 @@ const refused: [string, string, string, RegExp][] = [
     /Only the edges do I\/O/,
   ],
   [
+    "the GitHub emulator imports handoff's code",
+    "packages/github-emulator/src/x.ts",
+    `import { RepoGateway } from "../../../src/kernel/github/gateway.ts";`,
+    /offline world imports nothing from handoff/,
+  ],
+  [
+    "the Messages API fake imports handoff's test world",
+    "packages/messages-api-fake/test/x.test.ts",
+    `import { startWorld } from "../../../test/world/index.ts";`,
+    /offline world imports nothing from handoff/,
+  ],
+  [
     "the model loop builds its own client",
     "src/kernel/llm/loop.ts",
     `import Anthropic from "@anthropic-ai/sdk";`,
@@ -136,6 +148,11 @@ const allowed: [string, string, string][] = [
     "the orchestrator names an SDK's types",
     "src/orchestrator/x.ts",
     `import type { Octokit } from "@octokit/rest";`,
+  ],
+  [
+    "an emulator test imports the emulator",
+    "packages/github-emulator/test/x.test.ts",
+    `import { startGitHubEmulator } from "../src/index.ts";`,
   ],
   ["the gateway builds Octokit", "src/kernel/github/x.ts", `import { Octokit } from "@octokit/rest";`],
   [
