@@ -1,161 +1,34 @@
 // GitHub Actions: workflows read from the default branch, workflow_dispatch with GitHub's
 // input checks, and the runner executing a node entry script as a workflow run.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { git } from "../src/git-cli.ts";
 import { cloneWorkspace } from "../src/git-workspace.ts";
-import { startGitHubEmulator, type GitHubEmulator, type RepoHandle, type RunRecord } from "../src/index.ts";
-import { testOctokit, type ThrottledOctokit } from "../src/octokit.ts";
+import { fx, useSetup, owner, repo, MANUAL, events, dispatch, printed } from "./github-actions-setup.ts";
 
-const ENTRY = fileURLToPath(new URL("../src/fixtures/fake-action.mjs", import.meta.url));
-const owner = "acme";
-const repo = "svc";
-
-const WORKER = `name: Handoff worker
-run-name: "Task \${{ inputs.task }}"
-on:
-  workflow_dispatch:
-    inputs:
-      task: { required: true, type: string }
-      mode: { type: choice, options: [ok, fail, sleep, wait, push, comment], default: ok }
-      issue: { type: string, default: "0" }
-  issues:
-    types: [labeled]
-permissions:
-  contents: write
-  pull-requests: write
-  issues: write
-jobs:
-  work:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: ./action
-        with:
-          task: \${{ inputs.task || github.event.label.name }}
-          mode: \${{ inputs.mode }}
-          github-token: \${{ github.token }}
-`;
-
-const READONLY = `name: Read only
-on:
-  workflow_dispatch:
-    inputs:
-      mode: { default: comment }
-jobs:
-  work:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: ./action
-        with:
-          mode: \${{ inputs.mode }}
-          github-token: \${{ secrets.GITHUB_TOKEN }}
-`;
-
-const SLOW = `name: Slow
-on: workflow_dispatch
-jobs:
-  work:
-    runs-on: ubuntu-latest
-    steps:
-      - run: sleep 1000
-`;
-
-const MANUAL = `name: Manual
-on: workflow_dispatch
-jobs:
-  work:
-    runs-on: ubuntu-latest
-    steps:
-      - run: true
-`;
-
-let gh: GitHubEmulator;
-let handle: RepoHandle;
-let octokit: ThrottledOctokit;
-let scratch: string;
-const events: { event: string; payload: Record<string, unknown> }[] = [];
-
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "gh-actions-test-"));
-  gh = await startGitHubEmulator({ webhook: async (event, payload) => void events.push({ event, payload }) });
-  handle = await gh.createRepo({
-    owner,
-    name: repo,
-    files: {
-      "README.md": "# svc\n",
-      ".github/workflows/worker.yml": WORKER,
-      ".github/workflows/readonly.yml": READONLY,
-      ".github/workflows/slow.yml": SLOW,
-      ".github/workflows/manual.yml": MANUAL,
-    },
-  });
-  octokit = testOctokit({ baseUrl: gh.apiUrl, auth: gh.installationToken(owner) });
-  gh.attachRunner({
-    entry: ENTRY,
-    workflows: ["worker.yml", "readonly.yml"],
-    step: true,
-    env: { EXTRA_FAKE_API: "http://127.0.0.1:1/fake", RELEASE_FILE: join(scratch, "release") },
-    concurrency: 1,
-  });
-  gh.attachRunner({
-    entry: ENTRY,
-    workflows: ["slow.yml"],
-    with: { mode: "sleep" },
-    timeoutMs: 300,
-    cancelGraceMs: 100,
-  });
-});
-
-afterAll(async () => {
-  await gh.close();
-  await rm(scratch, { recursive: true, force: true });
-});
-
-beforeEach(async () => {
-  await gh.idle();
-  events.length = 0;
-});
-
-async function dispatch(workflow: string, inputs: Record<string, string>): Promise<RunRecord> {
-  const res = await octokit.rest.actions.createWorkflowDispatch({
-    owner,
-    repo,
-    workflow_id: workflow,
-    ref: "main",
-    inputs,
-    return_run_details: true,
-  } as Parameters<typeof octokit.rest.actions.createWorkflowDispatch>[0]);
-  expect(res.status).toBe(200);
-  return gh.waitForRun((res.data as unknown as { workflow_run_id: number }).workflow_run_id);
-}
-
-const printed = (run: RunRecord) =>
-  JSON.parse(run.stdout.split("\n")[0]!) as {
-    env: Record<string, string>;
-    event: Record<string, unknown>;
-    cwd: string;
-  };
+useSetup();
 
 describe("workflows", () => {
   it("lists the workflow files on the default branch", async () => {
-    const { data } = await octokit.rest.actions.listRepoWorkflows({ owner, repo });
+    const { data } = await fx.octokit.rest.actions.listRepoWorkflows({ owner, repo });
     expect(data.workflows.map((w) => [w.name, w.path])).toEqual([
       ["Manual", ".github/workflows/manual.yml"],
       ["Read only", ".github/workflows/readonly.yml"],
       ["Slow", ".github/workflows/slow.yml"],
       ["Handoff worker", ".github/workflows/worker.yml"],
     ]);
-    const byId = await octokit.rest.actions.getWorkflow({ owner, repo, workflow_id: data.workflows[3]!.id });
+    const byId = await fx.octokit.rest.actions.getWorkflow({
+      owner,
+      repo,
+      workflow_id: data.workflows[3]!.id,
+    });
     expect(byId.data.path).toBe(".github/workflows/worker.yml");
   });
 
   it("does not find a workflow that exists only on another branch", async () => {
-    const work = await cloneWorkspace(handle.cloneUrl);
+    const work = await cloneWorkspace(fx.handle.cloneUrl);
     try {
       await work.git(["checkout", "--quiet", "-b", "feature"]);
       await work.write({ ".github/workflows/new.yml": MANUAL.replace("Manual", "New") });
@@ -165,10 +38,10 @@ describe("workflows", () => {
       await work.remove();
     }
     await expect(
-      octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: "new.yml", ref: "feature" }),
+      fx.octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: "new.yml", ref: "feature" }),
     ).rejects.toMatchObject({ status: 404 });
     await expect(
-      octokit.rest.actions.createWorkflowDispatch({
+      fx.octokit.rest.actions.createWorkflowDispatch({
         owner,
         repo,
         workflow_id: "worker.yml",
@@ -180,7 +53,7 @@ describe("workflows", () => {
 
   it("checks inputs against the workflow file, as GitHub does", async () => {
     const attempt = (inputs: Record<string, string>) =>
-      octokit.rest.actions.createWorkflowDispatch({
+      fx.octokit.rest.actions.createWorkflowDispatch({
         owner,
         repo,
         workflow_id: "worker.yml",
@@ -196,7 +69,7 @@ describe("workflows", () => {
       message: expect.stringContaining("Unexpected inputs provided"),
     });
     await expect(attempt({ task: "t", mode: "turbo" })).rejects.toMatchObject({ status: 422 });
-    expect(gh.violations()).toEqual([]);
+    expect(fx.gh.violations()).toEqual([]);
   });
 });
 
@@ -211,7 +84,7 @@ describe("runner", () => {
     });
     expect(run.inputs).toEqual({ task: "T1", mode: "ok", issue: "0" });
     expect(run.outputs).toMatchObject({ task: "T1", report: "line 1\nline 2 for T1", branch: "main" });
-    expect(run.outputs.head).toBe(await git(["rev-parse", "refs/heads/main"], { cwd: handle.bareDir }));
+    expect(run.outputs.head).toBe(await git(["rev-parse", "refs/heads/main"], { cwd: fx.handle.bareDir }));
     expect(run.summary).toContain("<h1>Task T1</h1>");
     expect(run.durationMs).toBeGreaterThan(0);
 
@@ -222,8 +95,8 @@ describe("runner", () => {
       GITHUB_EVENT_NAME: "workflow_dispatch",
       GITHUB_REPOSITORY: "acme/svc",
       GITHUB_REPOSITORY_OWNER: "acme",
-      GITHUB_API_URL: gh.apiUrl,
-      GITHUB_SERVER_URL: gh.url,
+      GITHUB_API_URL: fx.gh.apiUrl,
+      GITHUB_SERVER_URL: fx.gh.url,
       GITHUB_RUN_ID: String(run.id),
       GITHUB_RUN_ATTEMPT: "1",
       GITHUB_RUN_NUMBER: String(run.runNumber),
@@ -247,13 +120,13 @@ describe("runner", () => {
       sender: { login: "handoff[bot]" },
     });
 
-    const listed = await octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: run.id });
+    const listed = await fx.octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: run.id });
     expect(listed.data).toMatchObject({
       status: "completed",
       conclusion: "success",
       display_title: "Task T1",
     });
-    await gh.idle();
+    await fx.gh.idle();
     const lifecycle = events.filter((e) => e.event === "workflow_run").map((e) => e.payload.action);
     expect(lifecycle).toEqual(["requested", "in_progress", "completed"]);
   });
@@ -265,39 +138,39 @@ describe("runner", () => {
   });
 
   it("lets the run push a branch with git and open a pull request with its token", async () => {
-    const { data: issue } = await octokit.rest.issues.create({ owner, repo, title: "Task T3" });
+    const { data: issue } = await fx.octokit.rest.issues.create({ owner, repo, title: "Task T3" });
     const run = await dispatch("worker.yml", { task: "T3", mode: "push", issue: String(issue.number) });
     expect(run.conclusion).toBe("success");
     expect(run.outputs.pr_status).toBe("201");
-    expect(await git(["rev-parse", "--verify", "refs/heads/handoff/T3"], { cwd: handle.bareDir })).toMatch(
+    expect(await git(["rev-parse", "--verify", "refs/heads/handoff/T3"], { cwd: fx.handle.bareDir })).toMatch(
       /^[0-9a-f]{40}$/,
     );
-    const { data: pr } = await octokit.rest.pulls.get({
+    const { data: pr } = await fx.octokit.rest.pulls.get({
       owner,
       repo,
       pull_number: Number(run.outputs.pr_number),
     });
     expect(pr).toMatchObject({ head: { ref: "handoff/T3" }, user: { login: "github-actions[bot]" } });
-    await gh.idle();
+    await fx.gh.idle();
     expect(events.find((e) => e.event === "push")?.payload).toMatchObject({
       ref: "refs/heads/handoff/T3",
       sender: { login: "github-actions[bot]" },
     });
     // Events caused by GITHUB_TOKEN start no workflow runs.
-    expect(gh.runs().filter((r) => r.event !== "workflow_dispatch")).toEqual([]);
+    expect(fx.gh.runs().filter((r) => r.event !== "workflow_dispatch")).toEqual([]);
   });
 
   it("gives GITHUB_TOKEN read-only permissions when the workflow declares none", async () => {
-    await octokit.rest.issues.create({ owner, repo, title: "Target" }).catch(() => undefined);
+    await fx.octokit.rest.issues.create({ owner, repo, title: "Target" }).catch(() => undefined);
     const run = await dispatch("readonly.yml", {});
     expect(run.outputs.comment_status).toBe("403");
   });
 
   it("starts a run for an issues.labeled event the workflow listens to", async () => {
-    const { data: issue } = await octokit.rest.issues.create({ owner, repo, title: "Label me" });
-    await octokit.rest.issues.addLabels({ owner, repo, issue_number: issue.number, labels: ["go"] });
-    await gh.idle();
-    const [run] = gh.runs({ event: "issues" });
+    const { data: issue } = await fx.octokit.rest.issues.create({ owner, repo, title: "Label me" });
+    await fx.octokit.rest.issues.addLabels({ owner, repo, issue_number: issue.number, labels: ["go"] });
+    await fx.gh.idle();
+    const [run] = fx.gh.runs({ event: "issues" });
     expect(run).toMatchObject({ conclusion: "success", workflowPath: ".github/workflows/worker.yml" });
     const { env, event } = printed(run!);
     expect(env.GITHUB_EVENT_NAME).toBe("issues");
@@ -310,49 +183,49 @@ describe("runner", () => {
   });
 
   it("runs one at a time with concurrency 1, and cancels on request", async () => {
-    const release = join(scratch, "release");
+    const release = join(fx.scratch, "release");
     const ids: number[] = [];
     for (const task of ["W1", "W2"]) {
-      const res = await octokit.rest.actions.createWorkflowDispatch({
+      const res = await fx.octokit.rest.actions.createWorkflowDispatch({
         owner,
         repo,
         workflow_id: "worker.yml",
         ref: "main",
         inputs: { task, mode: "wait" },
         return_run_details: true,
-      } as Parameters<typeof octokit.rest.actions.createWorkflowDispatch>[0]);
+      } as Parameters<typeof fx.octokit.rest.actions.createWorkflowDispatch>[0]);
       ids.push((res.data as unknown as { workflow_run_id: number }).workflow_run_id);
     }
-    const status = (id: number) => gh.runs().find((r) => r.id === id)!.status;
+    const status = (id: number) => fx.gh.runs().find((r) => r.id === id)!.status;
     while (status(ids[0]!) !== "in_progress") await new Promise((r) => setTimeout(r, 10));
     expect(status(ids[1]!)).toBe("queued");
-    const cancel = await octokit.rest.actions.cancelWorkflowRun({ owner, repo, run_id: ids[1]! });
+    const cancel = await fx.octokit.rest.actions.cancelWorkflowRun({ owner, repo, run_id: ids[1]! });
     expect(cancel.status).toBe(202);
-    expect((await gh.waitForRun(ids[1]!)).conclusion).toBe("cancelled");
+    expect((await fx.gh.waitForRun(ids[1]!)).conclusion).toBe("cancelled");
     await writeFile(release, "go");
-    expect((await gh.waitForRun(ids[0]!)).conclusion).toBe("success");
+    expect((await fx.gh.waitForRun(ids[0]!)).conclusion).toBe("success");
     await rm(release);
     await expect(
-      octokit.rest.actions.cancelWorkflowRun({ owner, repo, run_id: ids[0]! }),
+      fx.octokit.rest.actions.cancelWorkflowRun({ owner, repo, run_id: ids[0]! }),
     ).rejects.toMatchObject({
       status: 409,
     });
   });
 
   it("kills a running child on cancel", async () => {
-    const res = await octokit.rest.actions.createWorkflowDispatch({
+    const res = await fx.octokit.rest.actions.createWorkflowDispatch({
       owner,
       repo,
       workflow_id: "worker.yml",
       ref: "main",
       inputs: { task: "S1", mode: "sleep" },
       return_run_details: true,
-    } as Parameters<typeof octokit.rest.actions.createWorkflowDispatch>[0]);
+    } as Parameters<typeof fx.octokit.rest.actions.createWorkflowDispatch>[0]);
     const id = (res.data as unknown as { workflow_run_id: number }).workflow_run_id;
-    while (gh.runs().find((r) => r.id === id)!.status !== "in_progress")
+    while (fx.gh.runs().find((r) => r.id === id)!.status !== "in_progress")
       await new Promise((r) => setTimeout(r, 10));
-    await octokit.rest.actions.cancelWorkflowRun({ owner, repo, run_id: id });
-    const run = await gh.waitForRun(id);
+    await fx.octokit.rest.actions.cancelWorkflowRun({ owner, repo, run_id: id });
+    const run = await fx.gh.waitForRun(id);
     expect(run.conclusion).toBe("cancelled");
     expect(run.exitCode).toBeNull();
   });
@@ -363,23 +236,27 @@ describe("runner", () => {
   });
 
   it("leaves runs no runner takes queued, for the test to complete", async () => {
-    await octokit.rest.actions.createWorkflowDispatch({
+    await fx.octokit.rest.actions.createWorkflowDispatch({
       owner,
       repo,
       workflow_id: "manual.yml",
       ref: "main",
     });
-    const [run] = gh.runs({ workflow: "manual.yml" });
+    const [run] = fx.gh.runs({ workflow: "manual.yml" });
     expect(run?.status).toBe("queued");
-    gh.completeRun(run!.id, { conclusion: "success", outputs: { x: "1" } });
-    const { data } = await octokit.rest.actions.listWorkflowRuns({ owner, repo, workflow_id: "manual.yml" });
+    fx.gh.completeRun(run!.id, { conclusion: "success", outputs: { x: "1" } });
+    const { data } = await fx.octokit.rest.actions.listWorkflowRuns({
+      owner,
+      repo,
+      workflow_id: "manual.yml",
+    });
     expect(data.workflow_runs.map((r) => [r.status, r.conclusion])).toEqual([["completed", "success"]]);
   });
 
   it("lists runs with filters", async () => {
-    const all = await octokit.rest.actions.listWorkflowRunsForRepo({ owner, repo, per_page: 100 });
-    expect(all.data.total_count).toBe(gh.runs().length);
-    const failed = await octokit.rest.actions.listWorkflowRuns({
+    const all = await fx.octokit.rest.actions.listWorkflowRunsForRepo({ owner, repo, per_page: 100 });
+    expect(all.data.total_count).toBe(fx.gh.runs().length);
+    const failed = await fx.octokit.rest.actions.listWorkflowRuns({
       owner,
       repo,
       workflow_id: "worker.yml",
@@ -389,48 +266,7 @@ describe("runner", () => {
   });
 
   it("saw no contract violations", () => {
-    expect(gh.violations()).toEqual([]);
-    expect(existsSync(join(scratch, "release"))).toBe(false);
-  });
-});
-
-describe("runner configuration", () => {
-  it("fills inputs from action.yml defaults, reports dispatches, and lets `with` win", async () => {
-    const actionYml = join(scratch, "action.yml");
-    await writeFile(
-      actionYml,
-      [
-        "name: fake",
-        "inputs:",
-        "  github-token: { default: '${{ github.token }}' }",
-        "  greeting: { default: hello }",
-        "  mode: { default: fail }",
-        "runs: { using: node20, main: index.js }",
-      ].join("\n"),
-    );
-    const dispatched: number[] = [];
-    const local = await startGitHubEmulator({
-      onWorkflowDispatch: (run) => void dispatched.push(run.id),
-      runner: { entry: ENTRY, actionYml, with: { mode: "ok", task: "${{ github.run_number }}" } },
-    });
-    try {
-      await local.createRepo({ owner, name: repo, files: { ".github/workflows/m.yml": MANUAL } });
-      const client = testOctokit({ baseUrl: local.url, auth: local.installationToken(owner) });
-      await client.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: "m.yml", ref: "main" });
-      expect(dispatched).toHaveLength(1);
-      const run = await local.waitForRun(dispatched[0]!);
-      expect(run.conclusion).toBe("success");
-      const { env } = printed(run);
-      expect(env).toMatchObject({ INPUT_GREETING: "hello", INPUT_MODE: "ok", INPUT_TASK: "1" });
-      expect(env["INPUT_GITHUB-TOKEN"]).toMatch(/^ghs_/);
-      // The run's token dies with the run.
-      const after = await fetch(`${local.url}/repos/${owner}/${repo}`, {
-        headers: { authorization: `token ${env["INPUT_GITHUB-TOKEN"]}` },
-      });
-      expect(after.status).toBe(401);
-      local.clearViolations();
-    } finally {
-      await local.close();
-    }
+    expect(fx.gh.violations()).toEqual([]);
+    expect(existsSync(join(fx.scratch, "release"))).toBe(false);
   });
 });
