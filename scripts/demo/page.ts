@@ -3,7 +3,7 @@
 // and the worker runs. Self-contained: inline CSS, Mermaid from a copied local file, no network.
 import type { ChangedFile, Collected, Comment, IssuePage, PullPage, RunPage } from "./collect.ts";
 import { createMarkdownRenderer, escapeHtml } from "../../src/cli/report/html-markdown.ts";
-import { PAGE_CSS } from "../../src/cli/report/page-style.ts";
+import { mermaidScripts, PAGE_CSS } from "../../src/cli/report/page-style.ts";
 
 export interface PageOptions {
   /** File name of the Mermaid bundle next to index.html. */
@@ -116,14 +116,7 @@ ${data.pulls.map(pull).join("\n")}
 <h2 class="section" id="runs">Worker runs (GitHub Actions)</h2>
 ${data.runs.map(run).join("\n")}
 </main>
-<script src="${escapeHtml(opts.mermaidScript)}"></script>
-<script>
-  // Draw every rollup graph; on failure leave the source visible, as GitHub does.
-  if (window.mermaid) {
-    mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "default" });
-    mermaid.run({ querySelector: "pre.mermaid" }).catch(function (e) { console.error(e); });
-  }
-</script>
+${mermaidScripts(opts.mermaidScript)}
 </body>
 </html>
 `;

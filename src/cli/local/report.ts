@@ -18,7 +18,7 @@ import { formatTokens, formatUsd, totalTokens } from "../../kernel/core/plan/usa
 import { createMarkdownRenderer, escapeHtml } from "../report/html-markdown.ts";
 import { flowLines, parseFlowchart } from "../report/mermaid-text.ts";
 import { codeSpan } from "../../kernel/core/text/text.ts";
-import { PAGE_CSS } from "../report/page-style.ts";
+import { mermaidScripts, PAGE_CSS } from "../report/page-style.ts";
 import type { LocalEnv } from "./env.ts";
 import type { LocalState } from "./state.ts";
 
@@ -127,13 +127,7 @@ function renderPage(state: LocalState, rollup: string): string {
 <h2 class="section" id="scripts">Handoff scripts</h2>
 ${scripts}
 </main>
-<script src="${MERMAID_FILE}"></script>
-<script>
-  if (window.mermaid) {
-    mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "default" });
-    mermaid.run({ querySelector: "pre.mermaid" }).catch(function (e) { console.error(e); });
-  }
-</script>
+${mermaidScripts(MERMAID_FILE)}
 </body>
 </html>
 `;

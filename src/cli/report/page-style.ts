@@ -1,5 +1,7 @@
-// The rollup pages' stylesheet (`handoff status` and the demo): close to GitHub's light issue page,
-// inline so nothing is fetched.
+// The rollup pages' stylesheet and graph drawing (`handoff status` and the demo): close to GitHub's
+// light issue page, inline so nothing is fetched but the local Mermaid bundle.
+import { escapeHtml } from "./html-markdown.ts";
+
 export const PAGE_CSS = `
 :root { --fg:#1f2328; --muted:#59636e; --border:#d1d9e0; --canvas:#f6f8fa; --accent:#0969da; }
 * { box-sizing: border-box; }
@@ -58,3 +60,14 @@ pre.diff .add { background:#dafbe1; } pre.diff .del { background:#ffebe9; } pre.
 .subissues-head { background:var(--canvas); padding:8px 16px; border-bottom:1px solid var(--border); font-weight:600; border-radius:6px 6px 0 0; }
 .subissues ul { margin:0; padding:8px 16px; list-style:none; } .subissues li { padding:4px 0; }
 `;
+
+/** Loads the local Mermaid bundle and draws every graph; on failure the source stays visible, as on GitHub. */
+export function mermaidScripts(src: string): string {
+  return `<script src="${escapeHtml(src)}"></script>
+<script>
+  if (window.mermaid) {
+    mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "default" });
+    mermaid.run({ querySelector: "pre.mermaid" }).catch(function (e) { console.error(e); });
+  }
+</script>`;
+}
