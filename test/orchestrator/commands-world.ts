@@ -1,5 +1,6 @@
-// What the follow-up command tests (commands*.test.ts) share: the sample's task keys, a world with
-// the sample's scripted sessions, and the sample issue planned by a comment.
+// What the follow-up command tests (commands*.test.ts) share: the sample's task keys, each test's
+// world with the sample's scripted sessions, and the sample issue planned by a comment.
+import { afterEach } from "vitest";
 import { startWorld, type World, type WorldOptions } from "../world/index.ts";
 import { ISSUE, scriptSampleSessions } from "../world/scenarios/sample.ts";
 import { comment, openIssue, repoClient, subIssueByKey } from "./helpers.ts";
@@ -8,10 +9,21 @@ export const DURATION = "fix-duration-format";
 export const ROUNDING = "fix-discount-rounding";
 export const INVOICE = "invoice-applies-discount";
 
-export async function startSampleWorld(options: WorldOptions = {}): Promise<World> {
-  const world = await startWorld(options);
-  scriptSampleSessions(world.anthropic);
-  return world;
+/** The world of the test running now, started by `start` and closed after it. */
+export const fx = {} as { world: World };
+
+/** Registers the hook that closes each test's world. */
+export function useSetup(): void {
+  afterEach(async () => {
+    await fx.world?.close();
+  });
+}
+
+/** Starts the test's world with the sample's scripted sessions. */
+export async function start(options: WorldOptions = {}): Promise<World> {
+  fx.world = await startWorld(options);
+  scriptSampleSessions(fx.world.anthropic);
+  return fx.world;
 }
 
 /** Opens the sample issue and comments `command` on it; returns the parent and sub-issues by key. */
